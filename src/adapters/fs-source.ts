@@ -1,0 +1,48 @@
+import { open, readdir, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import pLimit from 'p-limit';
+import { SourceError } from '../core/errors.js';
+import type { SourceFile } from '../core/types.js';
+
+/**
+ * Reads every file under a folder (recursively). Files over `maxBytes` are listed with their
+ * size but not read, so a stray video never lands in memory.
+ */
+export async function readFolder(folder: string, options: { maxBytes: number; concurrency?: number }): Promise<SourceFile[]> {
+  const names = await listFiles(folder);
+  const limit = pLimit(options.concurrency ?? 16);
+  const files = await Promise.all(names.map((name) => limit(() => readOne(folder, name, options.maxBytes))));
+  return files.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+async function listFiles(folder: string): Promise<string[]> {
+  try {
+    const entries = await readdir(folder, { recursive: true, withFileTypes: true });
+    return entries
+      .filter((entry) => entry.isFile())
+      .map((entry) => relative(folder, join(entry.parentPath, entry.name)).split(sep).join('/'));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new SourceError(`briefings folder not found: ${folder}: check --source`, { cause: error });
+    if (code === 'ENOTDIR') throw new SourceError(`--source ${folder} is a file, not a folder: point it at the folder`, { cause: error });
+    if (code === 'EACCES') throw new SourceError(`cannot read ${folder} (permission denied): check its permissions`, { cause: error });
+    throw error;
+  }
+}
+
+async function readOne(folder: string, name: string, maxBytes: number): Promise<SourceFile> {
+  const path = join(folder, name);
+  const info = await stat(path);
+  const file: SourceFile = { name, modified: info.mtime, size: info.size };
+  if (info.size > maxBytes) return file;
+  const handle = await open(path, 'r');
+  try {
+    // Read at most one byte past the limit: a file that grew since stat() is still caught.
+    const buffer = Buffer.alloc(Math.min(info.size, maxBytes) + 1);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    if (bytesRead > maxBytes) return { ...file, size: bytesRead };
+    return { ...file, size: bytesRead, bytes: buffer.subarray(0, bytesRead) };
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,95 @@
+import { GetObjectCommand, paginateListObjectsV2, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import pLimit from 'p-limit';
+import { SourceError } from '../core/errors.js';
+import type { SourceFile } from '../core/types.js';
+
+export interface S3Location {
+  bucket: string;
+  /** Key prefix, without a leading slash; empty for the whole bucket. */
+  prefix: string;
+}
+
+/** Parses `s3://bucket/prefix`. */
+export function parseS3Url(url: string): S3Location | undefined {
+  const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(url);
+  if (!match) return undefined;
+  return { bucket: match[1] ?? '', prefix: match[2] ?? '' };
+}
+
+export interface S3SourceOptions {
+  maxBytes: number;
+  /** GetObject calls in flight at once. */
+  concurrency?: number;
+  /** A local S3 (s3rver, MinIO): path-style addressing and no streaming checksums. */
+  endpoint?: string;
+  client?: S3Client;
+}
+
+/** An S3 client from the standard credential and region chain, pointed at `endpoint` if given. */
+export function createS3Client(endpoint?: string): S3Client {
+  const config: S3ClientConfig = {
+    region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  };
+  const override = endpoint ?? process.env.AWS_ENDPOINT_URL_S3;
+  if (override) {
+    config.endpoint = override;
+    config.forcePathStyle = true;
+  }
+  return new S3Client(config);
+}
+
+/**
+ * Lists every object under the prefix (all pages) and reads them with bounded concurrency.
+ * Objects over `maxBytes` are listed but not downloaded; "folder" markers are ignored.
+ */
+export async function readS3Prefix(location: S3Location, options: S3SourceOptions): Promise<SourceFile[]> {
+  const client = options.client ?? createS3Client(options.endpoint);
+  const base = location.prefix === '' || location.prefix.endsWith('/') ? location.prefix : `${location.prefix}/`;
+  const listed: { key: string; size: number; modified: Date }[] = [];
+  try {
+    for await (const page of paginateListObjectsV2({ client }, { Bucket: location.bucket, Prefix: location.prefix })) {
+      for (const object of page.Contents ?? []) {
+        if (!object.Key || object.Key.endsWith('/')) continue;
+        listed.push({ key: object.Key, size: object.Size ?? 0, modified: object.LastModified ?? new Date(0) });
+      }
+    }
+  } catch (error) {
+    throw s3Error(error, `s3://${location.bucket}/${location.prefix}`, 'list');
+  }
+
+  const limit = pLimit(options.concurrency ?? 16);
+  const files = await Promise.all(
+    listed.map((object) =>
+      limit(async (): Promise<SourceFile> => {
+        const name = object.key.startsWith(base) ? object.key.slice(base.length) : object.key;
+        const file: SourceFile = { name, modified: object.modified, size: object.size };
+        if (object.size > options.maxBytes) return file;
+        try {
+          const response = await client.send(new GetObjectCommand({ Bucket: location.bucket, Key: object.key }));
+          const bytes = await response.Body?.transformToByteArray();
+          return { ...file, size: bytes?.length ?? 0, bytes: bytes ?? new Uint8Array() };
+        } catch (error) {
+          throw s3Error(error, `s3://${location.bucket}/${object.key}`, 'read');
+        }
+      }),
+    ),
+  );
+  return files.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function s3Error(error: unknown, where: string, action: 'list' | 'read'): SourceError {
+  const name = (error as { name?: string }).name ?? '';
+  const hint =
+    name === 'NoSuchBucket'
+      ? 'the bucket does not exist: check the bucket name in --source'
+      : name === 'AccessDenied' || name === 'InvalidAccessKeyId' || name === 'SignatureDoesNotMatch'
+        ? 'access denied: check your AWS credentials and the bucket policy'
+        : name === 'CredentialsProviderError'
+          ? 'no AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY'
+          : /ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(String((error as Error).message ?? '')) || name === 'TimeoutError'
+            ? 'cannot reach S3: check the network or --s3-endpoint'
+            : `${name || 'error'}: ${(error as Error).message ?? String(error)}`;
+  return new SourceError(`cannot ${action} ${where}: ${hint}`, { cause: error });
+}

@@ -1,0 +1,87 @@
+import type { Command } from 'commander';
+import { loadTemplates } from '../adapters/templates-fs.js';
+import { writeDigestFiles } from '../adapters/fs-output.js';
+import { readFolder } from '../adapters/fs-source.js';
+import { parseS3Url, readS3Prefix } from '../adapters/s3-source.js';
+import { type BuildResult, buildDigest } from '../core/build.js';
+import { UsageError } from '../core/errors.js';
+import { compileTemplates } from '../core/render.js';
+import type { SourceFile } from '../core/types.js';
+import { formatBuildReport } from './report.js';
+import { periodRequest, type Settings } from './settings.js';
+
+/** A development-only secret, so the sample message has a realistic link without configuration. */
+const SAMPLE_SECRET = 'sample-secret-for-digest-eml-only';
+
+export function describeBuild(program: Command): Command {
+  return program
+    .command('build')
+    .summary('build the digest from a folder or S3 prefix of briefings')
+    .description(
+      'Builds the digest of a period from briefings in a folder or an S3 prefix and writes digest.html, ' +
+        'digest.txt, digest.json and a sample message digest.eml to --out.',
+    )
+    .option('--source <dir|s3://bucket/prefix>', 'where the briefings are (default: briefings)')
+    .option('--out <dir>', 'where to write the digest (default: out)')
+    .option('--week <YYYY-Www|latest>', 'an ISO week, or the newest week that has briefings')
+    .option('--since <YYYY-MM-DD>', 'first day of the period')
+    .option('--until <YYYY-MM-DD>', 'last day of the period (default: today)')
+    .option('--all', 'every briefing, whatever its date')
+    .option('--now <ISO date>', 'the current time, for the default period (7 days ending now)')
+    .option('--templates <dir>', 'templates that replace the bundled ones, file by file')
+    .option('--time-zone <zone>', 'IANA time zone for weeks and dates (default: UTC)')
+    .option('--s3-endpoint <url>', 'a local S3 endpoint (or set AWS_ENDPOINT_URL_S3)')
+    .option('--max-briefing-bytes <n>', 'skip briefings larger than this (default: 2097152)');
+}
+
+/** Reads the briefings, builds, writes the outputs and returns the report to print. */
+export async function runBuild(settings: Settings): Promise<{ result: BuildResult; report: string }> {
+  const request = periodRequest(settings);
+  const templates = compileTemplates(await loadTemplates(settings.templates));
+  const files = await readSource(settings);
+  const result = await buildDigest(files, templates, {
+    period: request,
+    now: settings.now ? new Date(settings.now) : new Date(),
+    timeZone: settings.timeZone,
+    maxBytes: settings.maxBriefingBytes,
+    publication: {
+      newsletterName: settings.newsletterName,
+      postalAddress: settings.postalAddress,
+      ...(settings.homepageUrl ? { homepageUrl: settings.homepageUrl } : {}),
+    },
+    identity: {
+      from: settings.from,
+      ...(settings.replyTo ? { replyTo: settings.replyTo } : {}),
+      listId: settings.listId,
+      newsletterName: settings.newsletterName,
+      unsubscribeUrl: settings.unsubscribeUrl,
+      unsubscribeMailto: settings.unsubscribeMailto,
+    },
+    unsubscribeSecret: settings.unsubscribeSecret ?? SAMPLE_SECRET,
+    archiveUrl: settings.archiveUrl,
+    sampleRecipient: settings.sampleRecipient,
+  });
+  const written = await writeDigestFiles(settings.out, {
+    'digest.json': `${JSON.stringify(result.manifest, null, 2)}\n`,
+    ...(result.output
+      ? {
+          'digest.html': result.output.html,
+          'digest.txt': result.output.text,
+          'digest.eml': result.output.sampleMessage,
+        }
+      : {}),
+  });
+  return { result, report: formatBuildReport(result, written) };
+}
+
+async function readSource(settings: Settings): Promise<SourceFile[]> {
+  if (settings.source.startsWith('s3://')) {
+    const location = parseS3Url(settings.source);
+    if (!location) throw new UsageError(`--source ${settings.source} is not a valid S3 URL: use s3://bucket/prefix`);
+    return readS3Prefix(location, {
+      maxBytes: settings.maxBriefingBytes,
+      ...(settings.s3Endpoint ? { endpoint: settings.s3Endpoint } : {}),
+    });
+  }
+  return readFolder(settings.source, { maxBytes: settings.maxBriefingBytes });
+}

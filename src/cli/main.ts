@@ -1,0 +1,69 @@
+import { Command, CommanderError } from 'commander';
+import { DigestError, UsageError } from '../core/errors.js';
+import { describeBuild, runBuild } from './build-command.js';
+import { resolveSettings, type SettingKey } from './settings.js';
+
+export const EXIT = { ok: 0, fatal: 1, usage: 2 } as const;
+
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+}
+
+const defaultIo: Io = {
+  out: (text) => process.stdout.write(`${text}\n`),
+  err: (text) => process.stderr.write(`${text}\n`),
+  env: process.env,
+};
+
+/**
+ * The `digest` command. Returns the exit code: 0 done, 1 failed, 2 called wrongly.
+ * Errors are one line that says what to do; `--debug` adds the stack.
+ */
+export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+  const debug = argv.includes('--debug') || /^(?:1|true)$/i.test(io.env.DIGEST_DEBUG ?? '');
+  let exitCode: number = EXIT.ok;
+  const program = new Command('digest')
+    .description('Weekly briefing digest: build, preview and send one well-made email a week.')
+    .option('--config <file>', 'settings file (default: digest.config.json when present)')
+    .option('--debug', 'show stack traces with errors')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) });
+
+  describeBuild(program).action(async (options: Record<string, unknown>) => {
+    const settings = resolveSettings(flagsOf(options), io.env, program.opts<{ config?: string }>().config);
+    const { report } = await runBuild(settings);
+    io.out(report);
+  });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    exitCode = reportError(error, io, debug);
+  }
+  return exitCode;
+}
+
+/** Commander's option names are already the settings' keys (`--time-zone` → `timeZone`). */
+function flagsOf(options: Record<string, unknown>): Partial<Record<SettingKey, unknown>> {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+}
+
+function reportError(error: unknown, io: Io, debug: boolean): number {
+  if (error instanceof CommanderError) {
+    // Commander has printed its own message (or the help) already.
+    return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0
+      ? EXIT.ok
+      : EXIT.usage;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof DigestError) {
+    io.err(`digest: ${message}`);
+  } else {
+    io.err(`digest: unexpected error: ${message} (run again with --debug for details)`);
+  }
+  if (debug && error instanceof Error && error.stack) io.err(error.stack);
+  return error instanceof UsageError ? EXIT.usage : EXIT.fatal;
+}

@@ -1,0 +1,138 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { DEFAULT_MAX_BRIEFING_BYTES } from '../core/briefing.js';
+import { ConfigError, UsageError } from '../core/errors.js';
+import type { PeriodRequest } from '../core/period.js';
+
+/** The default config file, read from the working directory when present. */
+export const DEFAULT_CONFIG_FILE = 'digest.config.json';
+
+const validTimeZone = (zone: string) => DateTime.local().setZone(zone).isValid;
+const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an https:// URL' });
+
+/**
+ * Every setting, with its default. Each can come from the config file (same key), from the
+ * environment (`DIGEST_` + the key in upper snake case) or, for command options, from a flag.
+ * Precedence: flag > environment > config file > default.
+ */
+export const settingsSchema = z.object({
+  source: z.string().min(1).default('briefings'),
+  out: z.string().min(1).default('out'),
+  week: z.string().optional(),
+  since: z.string().optional(),
+  until: z.string().optional(),
+  all: z.boolean().default(false),
+  now: z
+    .string()
+    .optional()
+    .refine((value) => value === undefined || DateTime.fromISO(value).isValid, 'must be an ISO date or date-time'),
+  templates: z.string().optional(),
+  timeZone: z.string().default('UTC').refine(validTimeZone, 'must be an IANA time zone such as Europe/Berlin'),
+  s3Endpoint: z.url().optional(),
+  maxBriefingBytes: z.coerce.number().int().positive().default(DEFAULT_MAX_BRIEFING_BYTES),
+  newsletterName: z.string().min(1).default('The Weekly Briefing'),
+  from: z.string().min(3).default('The Weekly Briefing <digest@example.com>'),
+  replyTo: z.string().optional(),
+  postalAddress: z.string().min(1).default('The Weekly Briefing · 100 Example Street · Springfield, ST 00000'),
+  homepageUrl: httpsUrl.optional(),
+  unsubscribeUrl: httpsUrl.default('https://example.com/unsubscribe'),
+  unsubscribeMailto: z.email().default('unsubscribe@example.com'),
+  listId: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]*\.[a-z]{2,}$/i, 'must look like a domain, e.g. weekly.example.com')
+    .default('weekly-briefing.example.com'),
+  archiveUrl: httpsUrl.default('https://example.com/archive/{issueId}/digest.html'),
+  unsubscribeSecret: z.string().min(16, 'must be at least 16 characters').optional(),
+  sampleRecipient: z.email().default('subscriber@example.com'),
+  debug: z.boolean().default(false),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+export type SettingKey = keyof Settings;
+
+const PERIOD_KEYS = ['week', 'since', 'until', 'all'] as const satisfies SettingKey[];
+const BOOLEAN_KEYS = new Set<SettingKey>(['all', 'debug']);
+
+/** `timeZone` → `DIGEST_TIME_ZONE`. */
+export function envName(key: SettingKey): string {
+  return `DIGEST_${key.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase()}`;
+}
+
+/**
+ * Merges defaults, config file, environment and flags, and validates the result.
+ * Period options travel as a group: flags that set a period replace the environment's and the
+ * config file's, so `--all` is never combined with a `DIGEST_WEEK` left in the shell.
+ */
+export function resolveSettings(
+  flags: Partial<Record<SettingKey, unknown>>,
+  env: NodeJS.ProcessEnv,
+  configPath?: string,
+): Settings {
+  const fromFile = readConfigFile(configPath);
+  const fromEnv: Partial<Record<SettingKey, unknown>> = {};
+  for (const key of Object.keys(settingsSchema.shape) as SettingKey[]) {
+    const value = env[envName(key)];
+    if (value !== undefined && value !== '') fromEnv[key] = BOOLEAN_KEYS.has(key) ? /^(?:1|true|yes)$/i.test(value) : value;
+  }
+  const layers = [fromFile, fromEnv, flags];
+  const merged: Partial<Record<SettingKey, unknown>> = {};
+  for (const layer of layers) {
+    const setsPeriod = PERIOD_KEYS.some((key) => layer[key] !== undefined && layer[key] !== false);
+    if (setsPeriod) for (const key of PERIOD_KEYS) delete merged[key];
+    for (const [key, value] of Object.entries(layer)) if (value !== undefined) merged[key as SettingKey] = value;
+  }
+  const parsed = settingsSchema.safeParse(merged);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = (issue?.path[0] ?? '') as SettingKey;
+    const where = flags[key] !== undefined ? `--${kebab(key)}` : fromEnv[key] !== undefined ? envName(key) : `"${key}" in ${configPath ?? DEFAULT_CONFIG_FILE}`;
+    const ErrorType = flags[key] !== undefined ? UsageError : ConfigError;
+    throw new ErrorType(`${where} ${issue?.message ?? 'is not valid'}: fix the value`);
+  }
+  return parsed.data;
+}
+
+function readConfigFile(configPath: string | undefined): Partial<Record<SettingKey, unknown>> {
+  const path = configPath ?? DEFAULT_CONFIG_FILE;
+  if (!existsSync(path)) {
+    if (configPath) throw new UsageError(`config file not found: ${configPath}: check --config`);
+    return {};
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`${path} is not valid JSON (${(error as Error).message}): fix the file`, { cause: error });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ConfigError(`${path} must hold a JSON object of settings: see the README`);
+  }
+  const known = new Set(Object.keys(settingsSchema.shape));
+  const unknown = Object.keys(value).filter((key) => !known.has(key) && key !== '$schema');
+  if (unknown.length > 0) {
+    throw new ConfigError(`${path}: unknown setting "${unknown[0]}": check the spelling against the README`);
+  }
+  return value as Partial<Record<SettingKey, unknown>>;
+}
+
+export function kebab(key: string): string {
+  return key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+}
+
+/** Which period the settings ask for; more than one kind is a usage error. */
+export function periodRequest(settings: Settings): PeriodRequest {
+  const kinds = [
+    settings.week !== undefined && '--week',
+    (settings.since !== undefined || settings.until !== undefined) && '--since/--until',
+    settings.all && '--all',
+  ].filter(Boolean);
+  if (kinds.length > 1) throw new UsageError(`use only one of ${kinds.join(', ')}: they choose the period in different ways`);
+  if (settings.week === 'latest') return { kind: 'latest' };
+  if (settings.week !== undefined) return { kind: 'week', week: settings.week };
+  if (settings.since !== undefined || settings.until !== undefined) {
+    return { kind: 'range', ...(settings.since ? { since: settings.since } : {}), ...(settings.until ? { until: settings.until } : {}) };
+  }
+  if (settings.all) return { kind: 'all' };
+  return { kind: 'trailing', days: 7 };
+}

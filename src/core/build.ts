@@ -1,0 +1,147 @@
+import { type ReadOptions, readBriefing } from './briefing.js';
+import { composeMessage, type ListIdentity, unsubscribeLink } from './compose.js';
+import { type PeriodRequest, resolvePeriod } from './period.js';
+import { type CompiledTemplates, personalize, renderDigest } from './render.js';
+import { selectBriefings } from './select.js';
+import { summarize } from './summarize.js';
+import type { Briefing, Digest, SkippedFile, SourceFile } from './types.js';
+import { signUnsubscribeToken } from './unsubscribe-token.js';
+import type { Publication } from './view.js';
+
+export interface BuildSettings extends ReadOptions {
+  period: PeriodRequest;
+  now: Date;
+  publication: Publication;
+  identity: ListIdentity;
+  /** Signs the sample message's unsubscribe token. */
+  unsubscribeSecret: string;
+  /** Where the archived copy will live; `{issueId}` is replaced. */
+  archiveUrl: string;
+  /** Address the sample message is made out to. */
+  sampleRecipient: string;
+}
+
+/** `digest.json`: the contract other tools read. */
+export interface DigestManifest {
+  issueId: string;
+  subject: string;
+  preheader: string;
+  period: { start: string; end: string; timeZone: string };
+  items: {
+    id: string;
+    title: string;
+    date: string;
+    source: string | null;
+    url: string | null;
+    highlights: string[];
+    summary: 'highlights' | 'extracted';
+    note: string | null;
+  }[];
+  skipped: SkippedFile[];
+  collapsedItems: string[];
+  generatedAt: string;
+}
+
+export interface BuildResult {
+  digest: Digest;
+  manifest: DigestManifest;
+  /** Absent when the period has no items: nothing is rendered then. */
+  output?: {
+    /** The view-in-browser copy: generic unsubscribe link, no recipient data. */
+    html: string;
+    text: string;
+    /** The finished HTML and text with per-recipient placeholders, for senders. */
+    template: { html: string; text: string };
+    sampleMessage: Buffer;
+    mjmlRenders: number;
+    warnings: string[];
+  };
+}
+
+/**
+ * The whole pure pipeline: source files → briefings → the period's items → digest → HTML, text
+ * and a sample message. Bad files are skipped with reasons; nothing here does I/O.
+ */
+export async function buildDigest(
+  files: SourceFile[],
+  templates: CompiledTemplates,
+  settings: BuildSettings,
+): Promise<BuildResult> {
+  const briefings: Briefing[] = [];
+  const unreadable: SkippedFile[] = [];
+  for (const file of files) {
+    const result = readBriefing(file, settings);
+    if (result.ok) briefings.push(result.briefing);
+    else unreadable.push(result.skipped);
+  }
+  const period = resolvePeriod(settings.period, {
+    now: settings.now,
+    timeZone: settings.timeZone,
+    dates: briefings.map((briefing) => briefing.date),
+  });
+  const selection = selectBriefings(briefings, period);
+  const digest = summarize({
+    briefings: selection.briefings,
+    skipped: [...unreadable, ...selection.skipped].sort((a, b) => a.file.localeCompare(b.file)),
+    period,
+    newsletterName: settings.publication.newsletterName,
+  });
+
+  if (digest.items.length === 0) return { digest, manifest: toManifest(digest, [], settings.now) };
+
+  const rendered = await renderDigest(digest, templates, settings.publication);
+  const viewInBrowserUrl = settings.archiveUrl.replaceAll('{issueId}', encodeURIComponent(digest.issueId));
+  const archived = personalize(rendered, { unsubscribeUrl: settings.identity.unsubscribeUrl, viewInBrowserUrl });
+  const token = signUnsubscribeToken(
+    { list: settings.identity.listId, address: settings.sampleRecipient },
+    settings.unsubscribeSecret,
+  );
+  const sample = personalize(rendered, { unsubscribeUrl: unsubscribeLink(settings.identity, token), viewInBrowserUrl });
+  const sampleMessage = await composeMessage({
+    identity: settings.identity,
+    to: settings.sampleRecipient,
+    subject: digest.subject,
+    ...sample,
+    unsubscribeToken: token,
+    issueId: digest.issueId,
+    date: settings.now,
+  });
+  return {
+    digest,
+    manifest: toManifest(digest, rendered.collapsedItems, settings.now),
+    output: {
+      ...archived,
+      template: { html: rendered.html, text: rendered.text },
+      sampleMessage,
+      mjmlRenders: rendered.mjmlRenders,
+      warnings: rendered.warnings,
+    },
+  };
+}
+
+function toManifest(digest: Digest, collapsedItems: string[], now: Date): DigestManifest {
+  const { period } = digest;
+  // "All briefings" has no natural bounds: report the span the items cover.
+  const dates = digest.items.map((item) => item.date.getTime());
+  const start = period.kind === 'all' ? new Date(dates.length ? Math.min(...dates) : now.getTime()) : period.start;
+  const end = period.kind === 'all' ? new Date(dates.length ? Math.max(...dates) + 1 : now.getTime()) : period.end;
+  return {
+    issueId: digest.issueId,
+    subject: digest.subject,
+    preheader: digest.preheader,
+    period: { start: start.toISOString(), end: end.toISOString(), timeZone: period.timeZone },
+    items: digest.items.map((item) => ({
+      id: item.id,
+      title: item.title,
+      date: item.date.toISOString(),
+      source: item.source ?? null,
+      url: item.url ?? null,
+      highlights: item.highlights,
+      summary: item.summary,
+      note: item.note ?? null,
+    })),
+    skipped: digest.skipped,
+    collapsedItems,
+    generatedAt: now.toISOString(),
+  };
+}

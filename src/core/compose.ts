@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import { collapseSpaces } from './clean.js';
+
+/** The sending identity and list headers, from configuration. */
+export interface ListIdentity {
+  /** `The Weekly Briefing <digest@example.com>` */
+  from: string;
+  replyTo?: string;
+  /** The List-Id value, a domain-like name: `weekly-briefing.example.com`. */
+  listId: string;
+  newsletterName: string;
+  /** The one-click unsubscribe endpoint; the token is added as `?t=`. */
+  unsubscribeUrl: string;
+  /** Address for mailto: unsubscribes. */
+  unsubscribeMailto: string;
+}
+
+export interface MessageInput {
+  identity: ListIdentity;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  /** This recipient's unsubscribe token. */
+  unsubscribeToken: string;
+  issueId: string;
+  date: Date;
+}
+
+/** The recipient's one-click unsubscribe link. */
+export function unsubscribeLink(identity: ListIdentity, token: string): string {
+  const url = new URL(identity.unsubscribeUrl);
+  url.searchParams.set('t', token);
+  return url.toString();
+}
+
+/**
+ * Builds one complete message (RFC 5322, multipart/alternative, UTF-8) with the list headers
+ * Gmail and Yahoo require of bulk senders, including RFC 8058 one-click unsubscribe.
+ */
+export async function composeMessage(input: MessageInput): Promise<Buffer> {
+  const { identity } = input;
+  const oneClick = unsubscribeLink(identity, input.unsubscribeToken);
+  const mailto = `mailto:${identity.unsubscribeMailto}?subject=${encodeURIComponent(`unsubscribe ${input.unsubscribeToken}`)}`;
+  const composer = new MailComposer({
+    from: identity.from,
+    to: input.to,
+    ...(identity.replyTo ? { replyTo: identity.replyTo } : {}),
+    // Header values never carry line breaks, whatever a briefing contained.
+    subject: collapseSpaces(input.subject),
+    text: input.text,
+    html: input.html,
+    date: input.date,
+    messageId: messageId(input),
+    headers: {
+      'List-Id': `${collapseSpaces(identity.newsletterName).replace(/[<>"]/g, '')} <${identity.listId}>`,
+      'List-Unsubscribe': `<${oneClick}>, <${mailto}>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    },
+  });
+  return composer.compile().build();
+}
+
+/** Stable per issue and recipient, so a resent message keeps its identity. */
+function messageId(input: MessageInput): string {
+  const domain = /@([^>\s]+)>?\s*$/.exec(input.identity.from)?.[1] ?? 'localhost';
+  const hash = createHash('sha256').update(`${input.issueId}\n${input.to}`).digest('hex').slice(0, 24);
+  return `<${input.issueId.replace(/[^\w.-]/g, '-')}.${hash}@${domain}>`;
+}

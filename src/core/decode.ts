@@ -1,0 +1,61 @@
+import iconv from 'iconv-lite';
+import { repairMojibake } from './mojibake.js';
+
+export type DecodeResult = { ok: true; text: string } | { ok: false; reason: string };
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const SNIFF_BYTES = 8192;
+
+/**
+ * Turns a briefing's bytes into clean text: BOM stripped, UTF-8 or UTF-16 (with BOM) decoded,
+ * CRLF → LF, mojibake repaired, control characters dropped, Unicode NFC.
+ * Files that are not text come back with the reason.
+ *
+ * @example
+ * decodeBriefingBytes(new TextEncoder().encode('Chinaโs exports')) // { ok: true, text: 'China’s exports' }
+ */
+export function decodeBriefingBytes(bytes: Uint8Array): DecodeResult {
+  if (bytes.length === 0) return { ok: false, reason: 'empty file' };
+  const raw = decodeWithBom(bytes);
+  if (raw === undefined) return { ok: false, reason: 'binary file, not text: save briefings as UTF-8 text' };
+  const text = normalizeText(repairMojibake(raw));
+  if (text.trim() === '') return { ok: false, reason: 'empty file (only white space)' };
+  return { ok: true, text };
+}
+
+function decodeWithBom(bytes: Uint8Array): string | undefined {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return decodeUtf8OrLegacy(bytes.subarray(3));
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+  if (looksBinary(bytes)) return undefined;
+  return decodeUtf8OrLegacy(bytes);
+}
+
+/** A NUL byte or many control bytes near the start means an image, archive or other binary. */
+function looksBinary(bytes: Uint8Array): boolean {
+  const head = bytes.subarray(0, SNIFF_BYTES);
+  let controls = 0;
+  for (const byte of head) {
+    if (byte === 0) return true;
+    if (byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d && byte !== 0x0c) controls++;
+  }
+  return controls > head.length * 0.05;
+}
+
+/** Text that is not valid UTF-8 is almost always a legacy Windows-1252 file; read it as such. */
+function decodeUtf8OrLegacy(bytes: Uint8Array): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'win1252');
+  }
+}
+
+// Bidi overrides and isolates can make text read differently from what it is (Trojan Source);
+// zero-width spaces and stray BOMs hide inside words. ZWJ/ZWNJ stay: emoji and scripts need them.
+const INVISIBLE_CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\ufffe]/g;
+
+/** Line endings to LF, invisible and control characters out, NFC. Idempotent. */
+export function normalizeText(text: string): string {
+  return text.replace(/\r\n?/g, '\n').replace(INVISIBLE_CONTROLS, '').normalize('NFC');
+}

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { cleanInline, stripMarkup } from '../clean.js';
+import type { ParsedBriefing } from '../types.js';
+
+const textList = z.union([z.array(z.coerce.string()), z.string().transform((text) => [text])]);
+
+const jsonBriefingSchema = z
+  .object({
+    title: z.coerce.string().optional(),
+    date: z.string().optional(),
+    source: z.coerce.string().optional(),
+    url: z.string().optional(),
+    tags: z.array(z.coerce.string()).optional(),
+    highlights: textList.optional(),
+    body: textList.optional(),
+    disclaimer: z.coerce.string().optional(),
+  })
+  .loose();
+
+export type JsonParseResult = { ok: true; briefing: ParsedBriefing } | { ok: false; reason: string };
+
+/** Reads a JSON briefing: `{ title, date, source, url, highlights: string[], body }`. */
+export function parseJsonBriefing(text: string): JsonParseResult {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, reason: `not valid JSON (${describeJsonError(error, text)}): fix the syntax` };
+  }
+  const parsed = jsonBriefingSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.join('.');
+    return {
+      ok: false,
+      reason: field
+        ? `JSON field "${field}" is not valid (${issue?.message}): see the briefing format in the README`
+        : 'JSON briefing must be an object like { "title": …, "highlights": […], "body": … }',
+    };
+  }
+  const data = parsed.data;
+  const briefing: ParsedBriefing = {
+    tags: (data.tags ?? []).map(cleanInline).filter(Boolean),
+    highlights: (data.highlights ?? []).map(cleanInline).filter(Boolean),
+    paragraphs: (data.body ?? [])
+      .flatMap((block) => stripMarkup(block).split(/\n\s*\n|\n(?=\s*[-*•]\s)/))
+      .map((paragraph) => cleanInline(paragraph.replace(/^\s*[-*•]\s+/, '')))
+      .filter(Boolean),
+  };
+  const title = data.title && cleanInline(data.title);
+  if (title) briefing.title = title;
+  if (data.date) briefing.date = cleanInline(data.date);
+  const source = data.source && cleanInline(data.source);
+  if (source) briefing.source = source;
+  if (data.url) briefing.url = data.url.trim();
+  const disclaimer = data.disclaimer && cleanInline(data.disclaimer);
+  if (disclaimer) briefing.disclaimer = disclaimer;
+  return { ok: true, briefing };
+}
+
+function describeJsonError(error: unknown, text: string): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const position = Number(/position (\d+)/.exec(message)?.[1]);
+  const detail = message.replace(/ in JSON at position \d+.*$/s, '').replace(/^JSON\.parse: /, '');
+  if (!Number.isFinite(position)) return detail;
+  const line = text.slice(0, position).split('\n').length;
+  return `line ${line}: ${detail}`;
+}

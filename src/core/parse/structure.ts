@@ -1,0 +1,35 @@
+import { cleanInline, collapseSpaces } from '../clean.js';
+
+/** Line-level vocabulary shared by the text and Markdown parsers. */
+
+const HIGHLIGHTS_HEADING = /^(?:#{1,6}\s*)?(?:\*\*)?(?:key\s+)?(?:highlights|takeaways|key points)(?:\*\*)?\s*:?\s*(?:\*\*)?$/i;
+const DISCLAIMER = /^(?:#{1,6}\s*)?(?:\*\*)?disclaimer(?:\*\*)?\s*(?:$|[:.–—-]\s*(?:\*\*)?\s*(.*))$/i;
+const BULLET = /^(?:[-*•▪◦‣]|\d{1,2}[.)])\s+(.*)$/u;
+
+export function isHighlightsHeading(line: string): boolean {
+  return HIGHLIGHTS_HEADING.test(collapseSpaces(line));
+}
+
+/** For a `Disclaimer` line: the text on the same line (possibly empty). Undefined for other lines. */
+export function disclaimerText(line: string): string | undefined {
+  const match = collapseSpaces(line).match(DISCLAIMER);
+  return match ? cleanInline(match[1] ?? '') : undefined;
+}
+
+/** The text of a bullet line (`- `, `* `, `• `, `1. `), or undefined. */
+export function bulletText(line: string): string | undefined {
+  const match = collapseSpaces(line).match(BULLET);
+  return match ? cleanInline(match[1] ?? '') : undefined;
+}
+
+/** Headlines and sub-headings are short and do not end like a sentence. */
+export function looksLikeHeading(line: string, maxLength = 100): boolean {
+  const text = collapseSpaces(line);
+  return text.length > 0 && text.length <= maxLength && !/[.,;:!?"”’]$/u.test(text) && /\p{L}/u.test(text);
+}
+
+/** Joins a disclaimer's sentences into one short note line. */
+export function joinNote(parts: string[]): string | undefined {
+  const note = cleanInline(parts.join(' '));
+  return note === '' ? undefined : note;
+}

@@ -1,0 +1,220 @@
+import Handlebars from 'handlebars';
+import mjml2html from 'mjml';
+import { TemplateError } from './errors.js';
+import { escapeHtml, inlineToHtml, inlineToText } from './inline.js';
+import type { Digest } from './types.js';
+import { buildView, type DigestView, PLACEHOLDERS, type Publication } from './view.js';
+
+/** A template file as loaded from `templates/` (or `--templates DIR`). */
+export interface TemplateFile {
+  /** Path inside the templates folder: `digest.mjml.hbs`, `partials/item.hbs`. */
+  name: string;
+  /** Where it is on disk, for messages. */
+  path: string;
+  source: string;
+}
+
+export interface CompiledTemplates {
+  html: Handlebars.TemplateDelegate<DigestView>;
+  text: Handlebars.TemplateDelegate<DigestView>;
+  files: TemplateFile[];
+}
+
+export interface RenderedDigest {
+  /** Finished HTML with per-recipient placeholders (see `PLACEHOLDERS`). */
+  html: string;
+  text: string;
+  /** How many times MJML ran: 1, or 2–3 when the size guard had to cut items. */
+  mjmlRenders: number;
+  /** Ids of items shown as title-only links to keep the HTML under the clip limit. */
+  collapsedItems: string[];
+  /** MJML warnings that did not stop the render. */
+  warnings: string[];
+}
+
+export const HTML_TEMPLATE = 'digest.mjml.hbs';
+export const TEXT_TEMPLATE = 'digest.txt.hbs';
+/** Gmail clips messages over about 102 KB; stay under with room for per-recipient links. */
+export const HTML_BUDGET_BYTES = 100 * 1024;
+
+/**
+ * Compiles the templates once. Syntax errors are reported with the file and line; the returned
+ * functions are reused for every render.
+ */
+export function compileTemplates(files: TemplateFile[]): CompiledTemplates {
+  const env = Handlebars.create();
+  env.registerHelper('inline', (markdown: unknown) => new env.SafeString(inlineToHtml(String(markdown ?? ''))));
+  env.registerHelper('inlineText', (markdown: unknown) => inlineToText(String(markdown ?? '')));
+  for (const file of files) {
+    checkSyntax(env, file);
+    if (file.name.startsWith('partials/')) {
+      env.registerPartial(partialName(file.name), file.source);
+    }
+  }
+  const find = (name: string) => {
+    const file = files.find((candidate) => candidate.name === name);
+    if (!file) throw new TemplateError(name, undefined, 'template is missing: restore it or remove --templates');
+    return file;
+  };
+  return {
+    html: env.compile<DigestView>(find(HTML_TEMPLATE).source, { strict: true }),
+    text: env.compile<DigestView>(find(TEXT_TEMPLATE).source, { strict: true, noEscape: true }),
+    files,
+  };
+}
+
+function partialName(name: string): string {
+  return name.replace(/^partials\//, '').replace(/\.(?:mjml\.)?hbs$|\.handlebars$/, '');
+}
+
+function checkSyntax(env: typeof Handlebars, file: TemplateFile): void {
+  try {
+    env.parse(file.source);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const line = Number(/on line (\d+)/.exec(message)?.[1]) || undefined;
+    const expecting = /Expecting (.*), got (.*)/.exec(message);
+    const detail = expecting ? `template syntax error: expected ${expecting[1]}, got ${expecting[2]}` : message.split('\n')[0];
+    throw new TemplateError(file.path, line, `${detail}: fix the template`, { cause: error });
+  }
+}
+
+/**
+ * Renders the digest: Handlebars → MJML (strict) → HTML, and the plain-text part.
+ * MJML runs once; only when the HTML would be clipped are the last items cut to title-only
+ * links and the digest rendered again.
+ */
+export async function renderDigest(
+  digest: Digest,
+  templates: CompiledTemplates,
+  publication: Publication,
+  budgetBytes = HTML_BUDGET_BYTES,
+): Promise<RenderedDigest> {
+  let collapsed = 0;
+  let mjmlRenders = 0;
+  for (;;) {
+    const view = buildView(digest, publication, collapsed);
+    const mjml = runTemplate(templates, templates.html, view);
+    const { html, warnings } = await toHtml(mjml, templates.files);
+    mjmlRenders++;
+    const bytes = Buffer.byteLength(html);
+    const remaining = digest.items.length - collapsed;
+    if (bytes <= budgetBytes || remaining === 0) {
+      return {
+        html,
+        text: runTemplate(templates, templates.text, view),
+        mjmlRenders,
+        collapsedItems: digest.items.slice(digest.items.length - collapsed).map((item) => item.id),
+        warnings,
+      };
+    }
+    // Estimate how many more items to cut from each item's share of the page, so a second
+    // render almost always fits; cut at least one so the loop always ends.
+    const perItem = bytes / (remaining + 1);
+    collapsed += Math.min(remaining, Math.max(1, Math.ceil(((bytes - budgetBytes) / perItem) * 1.1)));
+  }
+}
+
+function runTemplate(
+  templates: CompiledTemplates,
+  template: Handlebars.TemplateDelegate<DigestView>,
+  view: DigestView,
+): string {
+  try {
+    return template(view);
+  } catch (error) {
+    throw runtimeTemplateError(error, templates.files);
+  }
+}
+
+/** Handlebars says `"titel" not defined in [object Object] - 5:10`; name the file that says `titel` there. */
+function runtimeTemplateError(error: unknown, files: TemplateFile[]): TemplateError {
+  const message = error instanceof Error ? error.message : String(error);
+  const missing = /"([^"]+)" not defined in .* - (\d+):(\d+)/.exec(message);
+  if (missing) {
+    const [, name = '', lineText = '0'] = missing;
+    const line = Number(lineText);
+    const file =
+      files.find((candidate) => candidate.source.split('\n')[line - 1]?.includes(name)) ??
+      files.find((candidate) => candidate.source.includes(name));
+    return new TemplateError(
+      file?.path ?? 'templates',
+      file ? line : undefined,
+      `"${name}" is not a field templates can use: check the spelling (see the README for the fields)`,
+      { cause: error },
+    );
+  }
+  const partial = /The partial (\S+) could not be found/.exec(message);
+  if (partial) {
+    return new TemplateError('templates/partials', undefined, `partial "${partial[1]}" is missing: add partials/${partial[1]}.hbs`, {
+      cause: error,
+    });
+  }
+  return new TemplateError('templates', undefined, message.split('\n')[0] ?? 'template failed', { cause: error });
+}
+
+interface MjmlError {
+  line: number;
+  message: string;
+  tagName: string;
+}
+
+async function toHtml(mjml: string, files: TemplateFile[]): Promise<{ html: string; warnings: string[] }> {
+  try {
+    const result = await mjml2html(mjml, {
+      validationLevel: 'strict',
+      keepComments: false,
+      fonts: {},
+      minify: false,
+    });
+    return { html: result.html, warnings: result.errors.map((error) => error.formattedMessage) };
+  } catch (error) {
+    const errors = (error as { errors?: MjmlError[] }).errors;
+    const first = errors?.[0];
+    if (!first) throw new TemplateError(HTML_TEMPLATE, undefined, `MJML failed: ${String(error)}`, { cause: error });
+    const origin = locateInTemplates(mjml.split('\n')[first.line - 1] ?? '', files);
+    const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
+    throw new TemplateError(
+      origin?.file.path ?? HTML_TEMPLATE,
+      origin?.line,
+      `MJML: ${first.message} (<${first.tagName}>)${more}: fix the template`,
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * Finds the template line that produced a line of generated MJML: the template line's literal
+ * text, with every `{{…}}` as a wildcard, must match the generated line.
+ */
+function locateInTemplates(generated: string, files: TemplateFile[]): { file: TemplateFile; line: number } | undefined {
+  const target = generated.trim();
+  if (target === '') return undefined;
+  for (const file of files) {
+    const lines = file.source.split('\n');
+    for (const [index, line] of lines.entries()) {
+      const literal = line.trim();
+      if (literal.replace(/\{\{[^}]*\}\}/g, '').trim().length < 4) continue;
+      const pattern = literal
+        .split(/\{\{[^}]*\}\}\}?/)
+        .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join('[\\s\\S]*?');
+      if (new RegExp(`^${pattern}$`).test(target)) return { file, line: index + 1 };
+    }
+  }
+  return undefined;
+}
+
+/** Writes one recipient's links into the finished HTML and text (no template or MJML work). */
+export function personalize(
+  rendered: { html: string; text: string },
+  links: { unsubscribeUrl: string; viewInBrowserUrl: string },
+): { html: string; text: string } {
+  const fill = (content: string, escape: (value: string) => string) =>
+    content
+      .replaceAll(PLACEHOLDERS.unsubscribeUrl, escape(links.unsubscribeUrl))
+      .replaceAll(PLACEHOLDERS.viewInBrowserUrl, escape(links.viewInBrowserUrl));
+  return { html: fill(rendered.html, escapeHtml), text: fill(rendered.text, (value) => value) };
+}
+
+export type { DigestView, Publication };

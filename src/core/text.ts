@@ -1,0 +1,42 @@
+/** Small text utilities shared by the stages: word-boundary truncation and sentence splitting. */
+
+const ELLIPSIS = '…';
+
+/**
+ * Shortens text to at most `max` characters, cutting at a word boundary and ending with `…`.
+ *
+ * @example
+ * truncateAtWord('Rare earth prices rose sharply this week', 20) // 'Rare earth prices…'
+ */
+export function truncateAtWord(text: string, max: number): string {
+  const chars = [...text];
+  if (chars.length <= max) return text;
+  const room = chars.slice(0, max - ELLIPSIS.length + 1).join('');
+  const lastSpace = room.search(/\s\S*$/u);
+  // A single long word has no boundary to cut at: cut it hard rather than return nothing.
+  const cut = lastSpace > max / 3 ? room.slice(0, lastSpace) : chars.slice(0, max - ELLIPSIS.length).join('');
+  return `${cut.replace(/[\s,;:.\-–—]+$/u, '')}${ELLIPSIS}`;
+}
+
+const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
+// Abbreviations that end in a period without ending the sentence: "U.S. officials", "Dr. Li".
+const ABBREVIATION_END = /(?:\b(?:[A-Z]\.){1,3}|\b(?:Mr|Ms|Mrs|Dr|Prof|St|No|Inc|Corp|Co|Ltd|Jr|Sr|vs|etc|e\.g|i\.e|approx|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.)\s*$/;
+
+/** Splits a paragraph into sentences, keeping abbreviations such as `U.S.` inside theirs. */
+export function splitSentences(paragraph: string): string[] {
+  const sentences: string[] = [];
+  for (const { segment } of segmenter.segment(paragraph)) {
+    const previous = sentences.at(-1);
+    if (previous !== undefined && ABBREVIATION_END.test(previous) && /^\s*[\p{Ll}\p{Lu}\p{N}]/u.test(segment)) {
+      sentences[sentences.length - 1] = previous + segment;
+    } else {
+      sentences.push(segment);
+    }
+  }
+  return sentences.map((sentence) => sentence.trim()).filter((sentence) => sentence !== '');
+}
+
+/** Length in user-perceived characters (code points), the way subject limits are counted. */
+export function characterCount(text: string): number {
+  return [...text].length;
+}

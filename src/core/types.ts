@@ -1,0 +1,90 @@
+/** One file as a source hands it over: the same shape from a folder and from S3. */
+export interface SourceFile {
+  /** Path relative to the folder, or key relative to the S3 prefix; used in every message. */
+  name: string;
+  /** File mtime or S3 LastModified. */
+  modified: Date;
+  /** Size in bytes, known before reading. */
+  size: number;
+  /** The content; absent when the file is over the size limit and was deliberately not read. */
+  bytes?: Uint8Array;
+}
+
+export type BriefingFormat = 'text' | 'markdown' | 'json';
+
+/**
+ * What a parser finds in one briefing. Text fields are single-line "inline Markdown" (bold,
+ * emphasis, links), already cleaned; rendering escapes them and re-checks every link.
+ */
+export interface ParsedBriefing {
+  title?: string;
+  /** A date as written in front matter or JSON, not yet interpreted. */
+  date?: string;
+  source?: string;
+  url?: string;
+  tags: string[];
+  highlights: string[];
+  /** Body paragraphs and body bullets, in order; sub-headings are left out. */
+  paragraphs: string[];
+  disclaimer?: string;
+}
+
+export type DateOrigin = 'metadata' | 'file name' | 'modified time';
+
+/** A usable briefing with every field resolved. */
+export interface Briefing {
+  /** Stable hash of the normalised content: the same briefing under two names has one id. */
+  id: string;
+  file: string;
+  format: BriefingFormat;
+  title: string;
+  date: Date;
+  dateOrigin: DateOrigin;
+  source?: string;
+  url?: string;
+  tags: string[];
+  highlights: string[];
+  paragraphs: string[];
+  disclaimer?: string;
+}
+
+export interface SkippedFile {
+  file: string;
+  reason: string;
+}
+
+/** The result of reading one file: a briefing, or the reason it cannot be one. */
+export type BriefingResult = { ok: true; briefing: Briefing } | { ok: false; skipped: SkippedFile };
+
+/** A half-open time range [start, end) with a label people read and an id the ledger keys on. */
+export interface Period {
+  /** `2026-W47`, `2026-11-01_2026-11-14`, or `all`. */
+  id: string;
+  kind: 'week' | 'range' | 'all';
+  start: Date;
+  end: Date;
+  timeZone: string;
+}
+
+export interface DigestItem {
+  id: string;
+  file: string;
+  title: string;
+  date: Date;
+  source?: string;
+  url?: string;
+  tags: string[];
+  highlights: string[];
+  summary: 'highlights' | 'extracted';
+  /** The briefing's disclaimer, kept as a short note. */
+  note?: string;
+}
+
+export interface Digest {
+  issueId: string;
+  period: Period;
+  subject: string;
+  preheader: string;
+  items: DigestItem[];
+  skipped: SkippedFile[];
+}

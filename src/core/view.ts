@@ -1,0 +1,92 @@
+import { formatDay, formatRange } from './dates.js';
+import { weekNumberOf } from './period.js';
+import type { Digest, DigestItem } from './types.js';
+
+/** Per-recipient values are written into the finished HTML and text as these placeholders. */
+export const PLACEHOLDERS = {
+  unsubscribeUrl: '%%UNSUBSCRIBE_URL%%',
+  viewInBrowserUrl: '%%VIEW_IN_BROWSER_URL%%',
+} as const;
+
+/** Who sends the newsletter: shown in the masthead and footer. */
+export interface Publication {
+  newsletterName: string;
+  postalAddress: string;
+  /** Where subscribers manage their subscription, shown in the footer. */
+  homepageUrl?: string;
+}
+
+export interface ItemView {
+  number: number;
+  id: string;
+  title: string;
+  url: string | null;
+  source: string | null;
+  dateLabel: string;
+  highlights: string[];
+  extracted: boolean;
+  note: string | null;
+  tags: string[];
+}
+
+/** Everything a template sees. Every key is always present (null when empty): templates run strict. */
+export interface DigestView {
+  subject: string;
+  preheader: string;
+  newsletterName: string;
+  issueLabel: string;
+  periodLabel: string;
+  itemCountLabel: string;
+  glance: { number: number; title: string; source: string | null }[];
+  items: ItemView[];
+  /** Items cut by the size guard: shown as title-only links. */
+  overflow: { title: string; url: string | null }[];
+  hasItems: boolean;
+  hasOverflow: boolean;
+  postalAddress: string;
+  homepageUrl: string | null;
+  unsubscribeUrl: string;
+  viewInBrowserUrl: string;
+}
+
+/** Builds the template view; the last `collapsed` items become title-only links. */
+export function buildView(digest: Digest, publication: Publication, collapsed = 0): DigestView {
+  const { period } = digest;
+  const week = weekNumberOf(period);
+  const year = period.start.toISOString().slice(0, 4);
+  const full = digest.items.slice(0, digest.items.length - collapsed);
+  const cut = digest.items.slice(digest.items.length - collapsed);
+  const count = digest.items.length;
+  return {
+    subject: digest.subject,
+    preheader: digest.preheader,
+    newsletterName: publication.newsletterName,
+    issueLabel: week !== undefined ? `Week ${week} · ${year}` : period.kind === 'all' ? 'All briefings' : 'Briefing digest',
+    periodLabel: period.kind === 'all' ? 'Every briefing on file' : formatRange(period.start, period.end, period.timeZone),
+    itemCountLabel: `${count} ${count === 1 ? 'story' : 'stories'}`,
+    glance: digest.items.map((item, index) => ({ number: index + 1, title: item.title, source: item.source ?? null })),
+    items: full.map((item, index) => itemView(item, index + 1, period.timeZone)),
+    overflow: cut.map((item) => ({ title: item.title, url: item.url ?? null })),
+    hasItems: full.length > 0,
+    hasOverflow: cut.length > 0,
+    postalAddress: publication.postalAddress,
+    homepageUrl: publication.homepageUrl ?? null,
+    unsubscribeUrl: PLACEHOLDERS.unsubscribeUrl,
+    viewInBrowserUrl: PLACEHOLDERS.viewInBrowserUrl,
+  };
+}
+
+function itemView(item: DigestItem, number: number, timeZone: string): ItemView {
+  return {
+    number,
+    id: item.id,
+    title: item.title,
+    url: item.url ?? null,
+    source: item.source ?? null,
+    dateLabel: formatDay(item.date, timeZone),
+    highlights: item.highlights,
+    extracted: item.summary === 'extracted',
+    note: item.note ?? null,
+    tags: item.tags,
+  };
+}
