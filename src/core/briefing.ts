@@ -7,7 +7,7 @@ import { splitFrontMatter } from './parse/front-matter.js';
 import { parseJsonBriefing } from './parse/json.js';
 import { parseMarkdownBriefing } from './parse/markdown.js';
 import { parseTextBriefing } from './parse/text.js';
-import { splitSentences, truncateAtWord } from './text.js';
+import { headlineFromSentence, splitSentences, truncateAtWord } from './text.js';
 import type { BriefingFormat, BriefingResult, DateOrigin, ParsedBriefing, SourceFile } from './types.js';
 
 export interface ReadOptions {
@@ -121,7 +121,7 @@ function resolveTitle(parsed: ParsedBriefing): string {
   if (explicit) return truncateAtWord(explicit, 150);
   const firstText = parsed.paragraphs[0] ?? parsed.highlights[0] ?? '';
   const firstSentence = splitSentences(inlineToPlain(firstText))[0] ?? '';
-  return truncateAtWord(firstSentence.replace(/[.:;]$/, ''), TITLE_MAX);
+  return headlineFromSentence(firstSentence, TITLE_MAX);
 }
 
 /** A hash of the words of the content, so file names, dates and white space don't matter. */

@@ -40,3 +40,40 @@ export function splitSentences(paragraph: string): string[] {
 export function characterCount(text: string): number {
   return [...text].length;
 }
+
+// Places where a headline can stop without losing its sense: strong ones end a clause, weak ones
+// come before a purpose or a subordinate clause and are used only when no strong one fits.
+const STRONG_BOUNDARY = /,\s|\s[—–]\s|—|;\s/gu;
+const WEAK_BOUNDARY = /\s(?:to|as|while|which|where|after|amid|because|so that|reinforcing|marking|signalling|signaling)\s/gu;
+
+/**
+ * A headline made from a sentence: brackets and a leading appositive dropped, stopped at the
+ * last clause boundary that fits, and only cut mid-clause (with `…`) when none does.
+ *
+ * @example
+ * headlineFromSentence('Acme Corp (ACME), a maker of anvils, is opening a plant in Ohio to meet demand.', 30)
+ * // 'Acme Corp is opening a plant in Ohio'
+ */
+export function headlineFromSentence(sentence: string, max: number): string {
+  const simplified = sentence
+    .replace(/\s*\([^()]{1,60}\)/gu, '')
+    .replace(/^([^,]{3,60}),\s[^,]{3,50},\s(?=\p{Ll})/u, '$1 ')
+    .replace(/[.:;!]+$/u, '')
+    .trim();
+  if (characterCount(simplified) <= max) return simplified;
+  return (
+    longestPrefixBefore(simplified, STRONG_BOUNDARY, max) ??
+    longestPrefixBefore(simplified, WEAK_BOUNDARY, max) ??
+    truncateAtWord(simplified, max)
+  );
+}
+
+function longestPrefixBefore(text: string, boundary: RegExp, max: number): string | undefined {
+  let best: string | undefined;
+  for (const match of text.matchAll(boundary)) {
+    const candidate = text.slice(0, match.index).trim();
+    if (characterCount(candidate) > max) break;
+    if (characterCount(candidate) >= 30) best = candidate;
+  }
+  return best;
+}

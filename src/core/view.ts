@@ -37,6 +37,8 @@ export interface DigestView {
   issueLabel: string;
   periodLabel: string;
   itemCountLabel: string;
+  /** "This week at a glance", or "At a glance" for other periods. */
+  glanceHeading: string;
   glance: { number: number; title: string; source: string | null }[];
   items: ItemView[];
   /** Items cut by the size guard: shown as title-only links. */
@@ -64,6 +66,7 @@ export function buildView(digest: Digest, publication: Publication, collapsed = 
     issueLabel: week !== undefined ? `Week ${week} · ${year}` : period.kind === 'all' ? 'All briefings' : 'Briefing digest',
     periodLabel: period.kind === 'all' ? 'Every briefing on file' : formatRange(period.start, period.end, period.timeZone),
     itemCountLabel: `${count} ${count === 1 ? 'story' : 'stories'}`,
+    glanceHeading: period.kind === 'week' ? 'This week at a glance' : 'At a glance',
     glance: digest.items.map((item, index) => ({ number: index + 1, title: item.title, source: item.source ?? null })),
     items: full.map((item, index) => itemView(item, index + 1, period.timeZone)),
     overflow: cut.map((item) => ({ title: item.title, url: item.url ?? null })),
