@@ -3,6 +3,8 @@
 // so `npx digest` works straight after `npm ci`.
 import { register } from 'tsx/esm/api';
 
+// The SDK warns on every run that it will drop Node 20 in 2027; the README says so once instead.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 register();
 const { main } = await import('../src/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));

@@ -8,7 +8,10 @@ import type { SourceFile } from '../core/types.js';
  * Reads every file under a folder (recursively). Files over `maxBytes` are listed with their
  * size but not read, so a stray video never lands in memory.
  */
-export async function readFolder(folder: string, options: { maxBytes: number; concurrency?: number }): Promise<SourceFile[]> {
+export async function readFolder(
+  folder: string,
+  options: { maxBytes: number; concurrency?: number },
+): Promise<SourceFile[]> {
   const names = await listFiles(folder);
   const limit = pLimit(options.concurrency ?? 16);
   const files = await Promise.all(names.map((name) => limit(() => readOne(folder, name, options.maxBytes))));
@@ -23,9 +26,16 @@ async function listFiles(folder: string): Promise<string[]> {
       .map((entry) => relative(folder, join(entry.parentPath, entry.name)).split(sep).join('/'));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new SourceError(`briefings folder not found: ${folder}: check --source`, { cause: error });
-    if (code === 'ENOTDIR') throw new SourceError(`--source ${folder} is a file, not a folder: point it at the folder`, { cause: error });
-    if (code === 'EACCES') throw new SourceError(`cannot read ${folder} (permission denied): check its permissions`, { cause: error });
+    if (code === 'ENOENT')
+      throw new SourceError(`briefings folder not found: ${folder}: check --source`, { cause: error });
+    if (code === 'ENOTDIR')
+      throw new SourceError(`--source ${folder} is a file, not a folder: point it at the folder`, {
+        cause: error,
+      });
+    if (code === 'EACCES')
+      throw new SourceError(`cannot read ${folder} (permission denied): check its permissions`, {
+        cause: error,
+      });
     throw error;
   }
 }

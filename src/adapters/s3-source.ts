@@ -20,6 +20,8 @@ export interface S3SourceOptions {
   maxBytes: number;
   /** GetObject calls in flight at once. */
   concurrency?: number;
+  /** Keys per ListObjectsV2 page (S3's default is 1,000). */
+  pageSize?: number;
   /** A local S3 (s3rver, MinIO): path-style addressing and no streaming checksums. */
   endpoint?: string;
   client?: S3Client;
@@ -46,13 +48,21 @@ export function createS3Client(endpoint?: string): S3Client {
  */
 export async function readS3Prefix(location: S3Location, options: S3SourceOptions): Promise<SourceFile[]> {
   const client = options.client ?? createS3Client(options.endpoint);
-  const base = location.prefix === '' || location.prefix.endsWith('/') ? location.prefix : `${location.prefix}/`;
+  const base =
+    location.prefix === '' || location.prefix.endsWith('/') ? location.prefix : `${location.prefix}/`;
   const listed: { key: string; size: number; modified: Date }[] = [];
   try {
-    for await (const page of paginateListObjectsV2({ client }, { Bucket: location.bucket, Prefix: location.prefix })) {
+    for await (const page of paginateListObjectsV2(
+      { client, ...(options.pageSize ? { pageSize: options.pageSize } : {}) },
+      { Bucket: location.bucket, Prefix: location.prefix },
+    )) {
       for (const object of page.Contents ?? []) {
         if (!object.Key || object.Key.endsWith('/')) continue;
-        listed.push({ key: object.Key, size: object.Size ?? 0, modified: object.LastModified ?? new Date(0) });
+        listed.push({
+          key: object.Key,
+          size: object.Size ?? 0,
+          modified: object.LastModified ?? new Date(0),
+        });
       }
     }
   } catch (error) {
@@ -67,7 +77,9 @@ export async function readS3Prefix(location: S3Location, options: S3SourceOption
         const file: SourceFile = { name, modified: object.modified, size: object.size };
         if (object.size > options.maxBytes) return file;
         try {
-          const response = await client.send(new GetObjectCommand({ Bucket: location.bucket, Key: object.key }));
+          const response = await client.send(
+            new GetObjectCommand({ Bucket: location.bucket, Key: object.key }),
+          );
           const bytes = await response.Body?.transformToByteArray();
           return { ...file, size: bytes?.length ?? 0, bytes: bytes ?? new Uint8Array() };
         } catch (error) {
@@ -88,7 +100,8 @@ function s3Error(error: unknown, where: string, action: 'list' | 'read'): Source
         ? 'access denied: check your AWS credentials and the bucket policy'
         : name === 'CredentialsProviderError'
           ? 'no AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY'
-          : /ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(String((error as Error).message ?? '')) || name === 'TimeoutError'
+          : /ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(String((error as Error).message ?? '')) ||
+              name === 'TimeoutError'
             ? 'cannot reach S3: check the network or --s3-endpoint'
             : `${name || 'error'}: ${(error as Error).message ?? String(error)}`;
   return new SourceError(`cannot ${action} ${where}: ${hint}`, { cause: error });

@@ -16,7 +16,11 @@ export async function loadTemplates(overrideFolder?: string): Promise<TemplateFi
   for (const file of await readTemplateFolder(BUNDLED_TEMPLATES)) files.set(file.name, file);
   if (overrideFolder) {
     const overrides = await readTemplateFolder(overrideFolder).catch((error: NodeJS.ErrnoException) => {
-      throw new TemplateError(overrideFolder, undefined, `cannot read templates folder (${error.code ?? error.message}): check --templates`);
+      throw new TemplateError(
+        overrideFolder,
+        undefined,
+        `cannot read templates folder (${error.code ?? error.message}): check --templates`,
+      );
     });
     for (const file of overrides) files.set(file.name, file);
   }
@@ -31,7 +35,13 @@ async function readTemplateFolder(folder: string): Promise<TemplateFile[]> {
   return Promise.all(
     names.map(async (name) => {
       const path = join(folder, name);
-      return { name, path: relative(process.cwd(), path) || path, source: await readFile(path, 'utf8') };
+      return { name, path: displayPath(path), source: await readFile(path, 'utf8') };
     }),
   );
+}
+
+/** Paths inside the working directory are shown relative to it, others in full. */
+function displayPath(path: string): string {
+  const shown = relative(process.cwd(), path);
+  return shown === '' || shown.startsWith('..') ? path : shown;
 }

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { loadTemplates } from '../adapters/templates-fs.js';
 import { writeDigestFiles } from '../adapters/fs-output.js';
 import { readFolder } from '../adapters/fs-source.js';
-import { parseS3Url, readS3Prefix } from '../adapters/s3-source.js';
+import { loadTemplates } from '../adapters/templates-fs.js';
 import { type BuildResult, buildDigest } from '../core/build.js';
 import { UsageError } from '../core/errors.js';
 import { compileTemplates } from '../core/render.js';
@@ -76,8 +75,11 @@ export async function runBuild(settings: Settings): Promise<{ result: BuildResul
 
 async function readSource(settings: Settings): Promise<SourceFile[]> {
   if (settings.source.startsWith('s3://')) {
+    // The AWS SDK is loaded only for S3 sources.
+    const { parseS3Url, readS3Prefix } = await import('../adapters/s3-source.js');
     const location = parseS3Url(settings.source);
-    if (!location) throw new UsageError(`--source ${settings.source} is not a valid S3 URL: use s3://bucket/prefix`);
+    if (!location)
+      throw new UsageError(`--source ${settings.source} is not a valid S3 URL: use s3://bucket/prefix`);
     return readS3Prefix(location, {
       maxBytes: settings.maxBriefingBytes,
       ...(settings.s3Endpoint ? { endpoint: settings.s3Endpoint } : {}),

@@ -30,7 +30,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .option('--debug', 'show stack traces with errors')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) });
+    .configureOutput({
+      writeOut: (text) => io.out(text.trimEnd()),
+      writeErr: (text) => io.err(text.trimEnd()),
+    });
 
   describeBuild(program).action(async (options: Record<string, unknown>) => {
     const settings = resolveSettings(flagsOf(options), io.env, program.opts<{ config?: string }>().config);
@@ -54,7 +57,9 @@ function flagsOf(options: Record<string, unknown>): Partial<Record<SettingKey, u
 function reportError(error: unknown, io: Io, debug: boolean): number {
   if (error instanceof CommanderError) {
     // Commander has printed its own message (or the help) already.
-    return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0
+    return error.code === 'commander.helpDisplayed' ||
+      error.code === 'commander.version' ||
+      error.exitCode === 0
       ? EXIT.ok
       : EXIT.usage;
   }

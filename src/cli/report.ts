@@ -6,12 +6,19 @@ import { formatDay, formatRange } from '../core/dates.js';
 export function formatBuildReport(result: BuildResult, written: string[]): string {
   const { digest, output } = result;
   const { period } = digest;
-  const when = period.kind === 'all' ? 'all briefings' : formatRange(period.start, period.end, period.timeZone);
-  const lines = [`Digest ${digest.issueId} (${when}): ${digest.items.length} item${digest.items.length === 1 ? '' : 's'}`];
+  const when =
+    period.kind === 'all' ? 'all briefings' : formatRange(period.start, period.end, period.timeZone);
+  const lines = [
+    `Digest ${digest.issueId} (${when}): ${digest.items.length} item${digest.items.length === 1 ? '' : 's'}`,
+  ];
   if (digest.items.length > 0) {
     lines.push(`  Subject:   ${digest.subject}`, `  Preheader: ${digest.preheader}`, '', 'Included:');
     digest.items.forEach((item, index) => {
-      const details = [item.source, formatDay(item.date, period.timeZone), item.summary === 'extracted' ? 'key sentences extracted' : undefined]
+      const details = [
+        item.source,
+        formatDay(item.date, period.timeZone),
+        item.summary === 'extracted' ? 'key sentences extracted' : undefined,
+      ]
         .filter(Boolean)
         .join(', ');
       lines.push(`  ${index + 1}. ${item.title}`, `     ${item.file} — ${details}`);
@@ -24,13 +31,20 @@ export function formatBuildReport(result: BuildResult, written: string[]): strin
     for (const skipped of digest.skipped) lines.push(`  - ${skipped.file}: ${skipped.reason}`);
   }
   if (result.manifest.collapsedItems.length > 0) {
-    lines.push('', `${result.manifest.collapsedItems.length} item(s) shown as title-only links to keep the email under Gmail's 102 KB clip.`);
+    lines.push(
+      '',
+      `${result.manifest.collapsedItems.length} item(s) shown as title-only links to keep the email under Gmail's 102 KB clip.`,
+    );
   }
   for (const warning of output?.warnings ?? []) lines.push(`Template warning: ${warning}`);
   lines.push('', 'Wrote:');
   for (const path of written) lines.push(`  ${path} (${formatSize(statSync(path).size)})`);
   const html = written.find((path) => path.endsWith('digest.html'));
-  if (html) lines.push('', `Open ${html} in a browser to see the digest; digest.eml is the message a subscriber gets.`);
+  if (html)
+    lines.push(
+      '',
+      `Open ${html} in a browser to see the digest; digest.eml is the message a subscriber gets.`,
+    );
   return lines.join('\n');
 }
 

@@ -26,15 +26,24 @@ export const settingsSchema = z.object({
   now: z
     .string()
     .optional()
-    .refine((value) => value === undefined || DateTime.fromISO(value).isValid, 'must be an ISO date or date-time'),
+    .refine(
+      (value) => value === undefined || DateTime.fromISO(value).isValid,
+      'must be an ISO date or date-time',
+    ),
   templates: z.string().optional(),
-  timeZone: z.string().default('UTC').refine(validTimeZone, 'must be an IANA time zone such as Europe/Berlin'),
+  timeZone: z
+    .string()
+    .default('UTC')
+    .refine(validTimeZone, 'must be an IANA time zone such as Europe/Berlin'),
   s3Endpoint: z.url().optional(),
   maxBriefingBytes: z.coerce.number().int().positive().default(DEFAULT_MAX_BRIEFING_BYTES),
   newsletterName: z.string().min(1).default('The Weekly Briefing'),
   from: z.string().min(3).default('The Weekly Briefing <digest@example.com>'),
   replyTo: z.string().optional(),
-  postalAddress: z.string().min(1).default('The Weekly Briefing · 100 Example Street · Springfield, ST 00000'),
+  postalAddress: z
+    .string()
+    .min(1)
+    .default('The Weekly Briefing · 100 Example Street · Springfield, ST 00000'),
   homepageUrl: httpsUrl.optional(),
   unsubscribeUrl: httpsUrl.default('https://example.com/unsubscribe'),
   unsubscribeMailto: z.email().default('unsubscribe@example.com'),
@@ -73,20 +82,27 @@ export function resolveSettings(
   const fromEnv: Partial<Record<SettingKey, unknown>> = {};
   for (const key of Object.keys(settingsSchema.shape) as SettingKey[]) {
     const value = env[envName(key)];
-    if (value !== undefined && value !== '') fromEnv[key] = BOOLEAN_KEYS.has(key) ? /^(?:1|true|yes)$/i.test(value) : value;
+    if (value !== undefined && value !== '')
+      fromEnv[key] = BOOLEAN_KEYS.has(key) ? /^(?:1|true|yes)$/i.test(value) : value;
   }
   const layers = [fromFile, fromEnv, flags];
   const merged: Partial<Record<SettingKey, unknown>> = {};
   for (const layer of layers) {
     const setsPeriod = PERIOD_KEYS.some((key) => layer[key] !== undefined && layer[key] !== false);
     if (setsPeriod) for (const key of PERIOD_KEYS) delete merged[key];
-    for (const [key, value] of Object.entries(layer)) if (value !== undefined) merged[key as SettingKey] = value;
+    for (const [key, value] of Object.entries(layer))
+      if (value !== undefined) merged[key as SettingKey] = value;
   }
   const parsed = settingsSchema.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const key = (issue?.path[0] ?? '') as SettingKey;
-    const where = flags[key] !== undefined ? `--${kebab(key)}` : fromEnv[key] !== undefined ? envName(key) : `"${key}" in ${configPath ?? DEFAULT_CONFIG_FILE}`;
+    const where =
+      flags[key] !== undefined
+        ? `--${kebab(key)}`
+        : fromEnv[key] !== undefined
+          ? envName(key)
+          : `"${key}" in ${configPath ?? DEFAULT_CONFIG_FILE}`;
     const ErrorType = flags[key] !== undefined ? UsageError : ConfigError;
     throw new ErrorType(`${where} ${issue?.message ?? 'is not valid'}: fix the value`);
   }
@@ -103,7 +119,9 @@ function readConfigFile(configPath: string | undefined): Partial<Record<SettingK
   try {
     value = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new ConfigError(`${path} is not valid JSON (${(error as Error).message}): fix the file`, { cause: error });
+    throw new ConfigError(`${path} is not valid JSON (${(error as Error).message}): fix the file`, {
+      cause: error,
+    });
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ConfigError(`${path} must hold a JSON object of settings: see the README`);
@@ -127,11 +145,16 @@ export function periodRequest(settings: Settings): PeriodRequest {
     (settings.since !== undefined || settings.until !== undefined) && '--since/--until',
     settings.all && '--all',
   ].filter(Boolean);
-  if (kinds.length > 1) throw new UsageError(`use only one of ${kinds.join(', ')}: they choose the period in different ways`);
+  if (kinds.length > 1)
+    throw new UsageError(`use only one of ${kinds.join(', ')}: they choose the period in different ways`);
   if (settings.week === 'latest') return { kind: 'latest' };
   if (settings.week !== undefined) return { kind: 'week', week: settings.week };
   if (settings.since !== undefined || settings.until !== undefined) {
-    return { kind: 'range', ...(settings.since ? { since: settings.since } : {}), ...(settings.until ? { until: settings.until } : {}) };
+    return {
+      kind: 'range',
+      ...(settings.since ? { since: settings.since } : {}),
+      ...(settings.until ? { until: settings.until } : {}),
+    };
   }
   if (settings.all) return { kind: 'all' };
   return { kind: 'trailing', days: 7 };

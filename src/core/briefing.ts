@@ -43,7 +43,9 @@ export function readBriefing(file: SourceFile, options: ReadOptions): BriefingRe
     return skip(`not a briefing file type (${extensionOf(baseName)}): use .txt, .md or .json`);
   }
   if (file.size > options.maxBytes || !file.bytes) {
-    return skip(`too large (${formatBytes(file.size)}; the limit is ${formatBytes(options.maxBytes)}): split or trim it`);
+    return skip(
+      `too large (${formatBytes(file.size)}; the limit is ${formatBytes(options.maxBytes)}): split or trim it`,
+    );
   }
   const decoded = decodeBriefingBytes(file.bytes);
   if (!decoded.ok) return skip(decoded.reason);
@@ -107,7 +109,8 @@ type DateResult = { ok: true; date: Date; origin: DateOrigin } | { ok: false; re
 function resolveDate(parsed: ParsedBriefing, file: SourceFile, timeZone: string): DateResult {
   if (parsed.date) {
     const date = parseEditorDate(parsed.date, timeZone);
-    if (!date) return { ok: false, reason: `date "${parsed.date}" is not a real date: write it as YYYY-MM-DD` };
+    if (!date)
+      return { ok: false, reason: `date "${parsed.date}" is not a real date: write it as YYYY-MM-DD` };
     return { ok: true, date: date.toJSDate(), origin: 'metadata' };
   }
   const fromName = dateFromFileName(file.name, timeZone);

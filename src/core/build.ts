@@ -91,12 +91,18 @@ export async function buildDigest(
 
   const rendered = await renderDigest(digest, templates, settings.publication);
   const viewInBrowserUrl = settings.archiveUrl.replaceAll('{issueId}', encodeURIComponent(digest.issueId));
-  const archived = personalize(rendered, { unsubscribeUrl: settings.identity.unsubscribeUrl, viewInBrowserUrl });
+  const archived = personalize(rendered, {
+    unsubscribeUrl: settings.identity.unsubscribeUrl,
+    viewInBrowserUrl,
+  });
   const token = signUnsubscribeToken(
     { list: settings.identity.listId, address: settings.sampleRecipient },
     settings.unsubscribeSecret,
   );
-  const sample = personalize(rendered, { unsubscribeUrl: unsubscribeLink(settings.identity, token), viewInBrowserUrl });
+  const sample = personalize(rendered, {
+    unsubscribeUrl: unsubscribeLink(settings.identity, token),
+    viewInBrowserUrl,
+  });
   const sampleMessage = await composeMessage({
     identity: settings.identity,
     to: settings.sampleRecipient,
@@ -123,8 +129,10 @@ function toManifest(digest: Digest, collapsedItems: string[], now: Date): Digest
   const { period } = digest;
   // "All briefings" has no natural bounds: report the span the items cover.
   const dates = digest.items.map((item) => item.date.getTime());
-  const start = period.kind === 'all' ? new Date(dates.length ? Math.min(...dates) : now.getTime()) : period.start;
-  const end = period.kind === 'all' ? new Date(dates.length ? Math.max(...dates) + 1 : now.getTime()) : period.end;
+  const start =
+    period.kind === 'all' ? new Date(dates.length ? Math.min(...dates) : now.getTime()) : period.start;
+  const end =
+    period.kind === 'all' ? new Date(dates.length ? Math.max(...dates) + 1 : now.getTime()) : period.end;
   return {
     issueId: digest.issueId,
     subject: digest.subject,

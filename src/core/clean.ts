@@ -9,9 +9,12 @@ import { normalizeText } from './decode.js';
  */
 
 // Elements whose content is code or embedded documents, never readable text.
-const ACTIVE_ELEMENT = /<(script|style|iframe|object|embed|noscript|template|svg|math|frameset|frame)\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
-const ACTIVE_OPENING_TAG = /<\/?(?:script|style|iframe|object|embed|noscript|template|svg|math|frameset|frame)\b[^>]*>?/gi;
-const BLOCK_TAG = /<\/?(?:p|div|br|li|ul|ol|h[1-6]|tr|table|blockquote|section|article|header|footer)\b[^>]*>/gi;
+const ACTIVE_ELEMENT =
+  /<(script|style|iframe|object|embed|noscript|template|svg|math|frameset|frame)\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
+const ACTIVE_OPENING_TAG =
+  /<\/?(?:script|style|iframe|object|embed|noscript|template|svg|math|frameset|frame)\b[^>]*>?/gi;
+const BLOCK_TAG =
+  /<\/?(?:p|div|br|li|ul|ol|h[1-6]|tr|table|blockquote|section|article|header|footer)\b[^>]*>/gi;
 // A tag name is followed by white space, `/` or `>`: `<https://x>` and `<a@b.c>` are Markdown autolinks, not tags.
 const ANY_TAG = /<\/?[a-z][a-z0-9-]*(?:\s[^<>]*)?\/?>/gi;
 const HTML_COMMENT = /<!--[\s\S]*?-->/g;

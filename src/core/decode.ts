@@ -24,7 +24,8 @@ export function decodeBriefingBytes(bytes: Uint8Array): DecodeResult {
 }
 
 function decodeWithBom(bytes: Uint8Array): string | undefined {
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return decodeUtf8OrLegacy(bytes.subarray(3));
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
+    return decodeUtf8OrLegacy(bytes.subarray(3));
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
   if (looksBinary(bytes)) return undefined;
@@ -53,7 +54,9 @@ function decodeUtf8OrLegacy(bytes: Uint8Array): string {
 
 // Bidi overrides and isolates can make text read differently from what it is (Trojan Source);
 // zero-width spaces and stray BOMs hide inside words. ZWJ/ZWNJ stay: emoji and scripts need them.
-const INVISIBLE_CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\ufffe]/g;
+const INVISIBLE_CONTROLS =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is this pattern's job.
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\ufffe]/g;
 
 /** Line endings to LF, invisible and control characters out, NFC. Idempotent. */
 export function normalizeText(text: string): string {

@@ -1,4 +1,4 @@
-import { escapeUTF8 as escapeHtml, decodeHTML } from 'entities';
+import { decodeHTML, escapeUTF8 as escapeHtml } from 'entities';
 import { Lexer, type Token, type Tokens } from 'marked';
 import { safeUrl } from './clean.js';
 import { characterCount, truncateAtWord } from './text.js';
@@ -79,7 +79,9 @@ function renderText(tokens: Token[], withUrls: boolean): string {
         const link = token as Tokens.Link;
         const label = renderText(link.tokens, withUrls);
         const href = safeUrl(link.href);
-        return withUrls && href && href !== label && `mailto:${label}` !== href ? `${label} (${href})` : label;
+        return withUrls && href && href !== label && `mailto:${label}` !== href
+          ? `${label} (${href})`
+          : label;
       }
       if ('tokens' in token && token.tokens) return renderText(token.tokens, withUrls);
       if (token.type === 'br') return ' ';

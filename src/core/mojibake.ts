@@ -77,7 +77,9 @@ const WINDOWS_874: CodePage = {
 const WINDOWS_1252: CodePage = {
   byteOf: WINDOWS_1252_BYTES,
   run: runPattern(WINDOWS_1252_BYTES),
-  plausible: (char) => !/[\u0000-\u001f\u007f-\u009f\ufffd]/u.test(char),
+  // Greek and Cyrillic are common victims of this code page; CJK is left out because ordinary
+  // accented text next to a dash (`é—™`) would read as a CJK character.
+  plausible: (char) => latin(char) || /[\u0370-\u04ff]/u.test(char) || punctuation(char) || emoji(char),
   resolveDropped: resolveLatinDropped,
 };
 
@@ -115,7 +117,14 @@ function repairRun(run: string, codePage: CodePage, before: string, after: strin
 /** One UTF-8 sequence starting at `index`, if the bytes there form a valid one. */
 function decodeSequence(bytes: number[], index: number): { char: string; length: number } | undefined {
   const lead = bytes[index] ?? 0;
-  const length = lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+  const length =
+    lead >= 0xc2 && lead <= 0xdf
+      ? 2
+      : lead >= 0xe0 && lead <= 0xef
+        ? 3
+        : lead >= 0xf0 && lead <= 0xf4
+          ? 4
+          : 0;
   if (length === 0 || index + length > bytes.length) return undefined;
   try {
     return { char: utf8.decode(Uint8Array.from(bytes.slice(index, index + length))), length };
@@ -131,7 +140,12 @@ const CONTRACTION = /^(?:s|t|d|m|re|ve|ll)(?![\p{L}\p{N}])/u;
  * `โ` is E2 with the two following bytes dropped: one of ’ “ ” — –. `โ€` is the same with the
  * euro byte kept. `โข` is E2 ?? A2: • or ™. `ย` is C2 with its second byte dropped: a no-break space.
  */
-function resolveThaiDropped(rest: string, _index: number, before: string, after: string): Resolution | undefined {
+function resolveThaiDropped(
+  rest: string,
+  _index: number,
+  before: string,
+  after: string,
+): Resolution | undefined {
   if (rest.startsWith('โข')) {
     return { text: WORD.test(before.slice(-1)) ? '™' : '•', length: 2 };
   }
@@ -145,7 +159,12 @@ function resolveThaiDropped(rest: string, _index: number, before: string, after:
 }
 
 /** `â€` followed by a dropped byte: ” (0x9D is undefined in Windows-1252, so it is what gets lost). */
-function resolveLatinDropped(rest: string, _index: number, before: string, after: string): Resolution | undefined {
+function resolveLatinDropped(
+  rest: string,
+  _index: number,
+  before: string,
+  after: string,
+): Resolution | undefined {
   if (rest.startsWith('â€')) return { text: quoteOrDash(before.slice(-1), after.slice(1)), length: 2 };
   return undefined;
 }

@@ -65,13 +65,17 @@ export function resolvePeriod(
 }
 
 function isoWeek(week: string, timeZone: string): Period {
+  const invalid = new UsageError(
+    `--week "${week}" is not an ISO week: use YYYY-Www (e.g. 2026-W47) or "latest"`,
+  );
   const match = ISO_WEEK.exec(week);
-  const weekYear = Number(match?.[1]);
-  const weekNumber = Number(match?.[2]);
-  const start = DateTime.fromObject({ weekYear, weekNumber, weekday: 1 }, { zone: timeZone });
-  if (!match || !start.isValid || start.weekNumber !== weekNumber) {
-    throw new UsageError(`--week "${week}" is not an ISO week: use YYYY-Www (e.g. 2026-W47) or "latest"`);
-  }
+  if (!match) throw invalid;
+  const weekNumber = Number(match[2]);
+  const start = DateTime.fromObject(
+    { weekYear: Number(match[1]), weekNumber, weekday: 1 },
+    { zone: timeZone },
+  );
+  if (!start.isValid || start.weekNumber !== weekNumber) throw invalid;
   return {
     id: week,
     kind: 'week',
@@ -94,5 +98,7 @@ export function inPeriod(date: Date, period: Period): boolean {
 
 /** ISO week of a period's start, e.g. 47, for subjects. Undefined for non-week periods. */
 export function weekNumberOf(period: Period): number | undefined {
-  return period.kind === 'week' ? DateTime.fromJSDate(period.start, { zone: period.timeZone }).weekNumber : undefined;
+  return period.kind === 'week'
+    ? DateTime.fromJSDate(period.start, { zone: period.timeZone }).weekNumber
+    : undefined;
 }

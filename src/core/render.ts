@@ -1,5 +1,4 @@
 import Handlebars from 'handlebars';
-import mjml2html from 'mjml';
 import { TemplateError } from './errors.js';
 import { escapeHtml, inlineToHtml, inlineToText } from './inline.js';
 import type { Digest } from './types.js';
@@ -43,7 +42,10 @@ export const HTML_BUDGET_BYTES = 100 * 1024;
  */
 export function compileTemplates(files: TemplateFile[]): CompiledTemplates {
   const env = Handlebars.create();
-  env.registerHelper('inline', (markdown: unknown) => new env.SafeString(inlineToHtml(String(markdown ?? ''))));
+  env.registerHelper(
+    'inline',
+    (markdown: unknown) => new env.SafeString(inlineToHtml(String(markdown ?? ''))),
+  );
   env.registerHelper('inlineText', (markdown: unknown) => inlineToText(String(markdown ?? '')));
   for (const file of files) {
     checkSyntax(env, file);
@@ -53,7 +55,8 @@ export function compileTemplates(files: TemplateFile[]): CompiledTemplates {
   }
   const find = (name: string) => {
     const file = files.find((candidate) => candidate.name === name);
-    if (!file) throw new TemplateError(name, undefined, 'template is missing: restore it or remove --templates');
+    if (!file)
+      throw new TemplateError(name, undefined, 'template is missing: restore it or remove --templates');
     return file;
   };
   return {
@@ -74,7 +77,9 @@ function checkSyntax(env: typeof Handlebars, file: TemplateFile): void {
     const message = error instanceof Error ? error.message : String(error);
     const line = Number(/on line (\d+)/.exec(message)?.[1]) || undefined;
     const expecting = /Expecting (.*), got (.*)/.exec(message);
-    const detail = expecting ? `template syntax error: expected ${expecting[1]}, got ${expecting[2]}` : message.split('\n')[0];
+    const detail = expecting
+      ? `template syntax error: expected ${expecting[1]}, got ${expecting[2]}`
+      : message.split('\n')[0];
     throw new TemplateError(file.path, line, `${detail}: fix the template`, { cause: error });
   }
 }
@@ -146,11 +151,18 @@ function runtimeTemplateError(error: unknown, files: TemplateFile[]): TemplateEr
   }
   const partial = /The partial (\S+) could not be found/.exec(message);
   if (partial) {
-    return new TemplateError('templates/partials', undefined, `partial "${partial[1]}" is missing: add partials/${partial[1]}.hbs`, {
-      cause: error,
-    });
+    return new TemplateError(
+      'templates/partials',
+      undefined,
+      `partial "${partial[1]}" is missing: add partials/${partial[1]}.hbs`,
+      {
+        cause: error,
+      },
+    );
   }
-  return new TemplateError('templates', undefined, message.split('\n')[0] ?? 'template failed', { cause: error });
+  return new TemplateError('templates', undefined, message.split('\n')[0] ?? 'template failed', {
+    cause: error,
+  });
 }
 
 interface MjmlError {
@@ -159,7 +171,13 @@ interface MjmlError {
   tagName: string;
 }
 
+// MJML takes about half a second to load: load it on the first render, not at start-up, so
+// `--help`, usage errors and empty weeks stay fast.
+let mjmlModule: Promise<{ default: typeof import('mjml') }> | undefined;
+
 async function toHtml(mjml: string, files: TemplateFile[]): Promise<{ html: string; warnings: string[] }> {
+  mjmlModule ??= import('mjml');
+  const { default: mjml2html } = await mjmlModule;
   try {
     const result = await mjml2html(mjml, {
       validationLevel: 'strict',
@@ -171,7 +189,8 @@ async function toHtml(mjml: string, files: TemplateFile[]): Promise<{ html: stri
   } catch (error) {
     const errors = (error as { errors?: MjmlError[] }).errors;
     const first = errors?.[0];
-    if (!first) throw new TemplateError(HTML_TEMPLATE, undefined, `MJML failed: ${String(error)}`, { cause: error });
+    if (!first)
+      throw new TemplateError(HTML_TEMPLATE, undefined, `MJML failed: ${String(error)}`, { cause: error });
     const origin = locateInTemplates(mjml.split('\n')[first.line - 1] ?? '', files);
     const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
     throw new TemplateError(
@@ -187,7 +206,10 @@ async function toHtml(mjml: string, files: TemplateFile[]): Promise<{ html: stri
  * Finds the template line that produced a line of generated MJML: the template line's literal
  * text, with every `{{…}}` as a wildcard, must match the generated line.
  */
-function locateInTemplates(generated: string, files: TemplateFile[]): { file: TemplateFile; line: number } | undefined {
+function locateInTemplates(
+  generated: string,
+  files: TemplateFile[],
+): { file: TemplateFile; line: number } | undefined {
   const target = generated.trim();
   if (target === '') return undefined;
   for (const file of files) {
@@ -210,10 +232,10 @@ export function personalize(
   rendered: { html: string; text: string },
   links: { unsubscribeUrl: string; viewInBrowserUrl: string },
 ): { html: string; text: string } {
-  const fill = (content: string, escape: (value: string) => string) =>
+  const fill = (content: string, encode: (value: string) => string) =>
     content
-      .replaceAll(PLACEHOLDERS.unsubscribeUrl, escape(links.unsubscribeUrl))
-      .replaceAll(PLACEHOLDERS.viewInBrowserUrl, escape(links.viewInBrowserUrl));
+      .replaceAll(PLACEHOLDERS.unsubscribeUrl, encode(links.unsubscribeUrl))
+      .replaceAll(PLACEHOLDERS.viewInBrowserUrl, encode(links.viewInBrowserUrl));
   return { html: fill(rendered.html, escapeHtml), text: fill(rendered.text, (value) => value) };
 }
 

@@ -36,7 +36,10 @@ export function selectBriefings(briefings: Briefing[], period: Period): Selectio
     const words = fingerprint(briefing);
     const near = stories.findSimilar(words);
     if (near) {
-      skipped.push({ file: briefing.file, reason: `near-duplicate of ${near.file} (same title and highlights)` });
+      skipped.push({
+        file: briefing.file,
+        reason: `near-duplicate of ${near.file} (same title and highlights)`,
+      });
       continue;
     }
     kept.push(briefing);

@@ -35,15 +35,17 @@ export function summarize(input: {
  */
 function issueIdFor(period: Period, items: DigestItem[]): string {
   if (period.kind !== 'all') return period.id;
-  const hash = createHash('sha256').update(items.map((item) => item.id).join(',')).digest('hex');
+  const hash = createHash('sha256')
+    .update(items.map((item) => item.id).join(','))
+    .digest('hex');
   return `all-${hash.slice(0, 12)}`;
 }
 
 function toItem(briefing: Briefing): DigestItem {
   const given = briefing.highlights.slice(0, HIGHLIGHTS_PER_ITEM);
   const extracted = given.length === 0;
-  const highlights = (extracted ? extractKeySentences(briefing.paragraphs, briefing.title) : given).map((text) =>
-    truncateInline(text, HIGHLIGHT_MAX),
+  const highlights = (extracted ? extractKeySentences(briefing.paragraphs, briefing.title) : given).map(
+    (text) => truncateInline(text, HIGHLIGHT_MAX),
   );
   return {
     id: briefing.id,
@@ -70,14 +72,16 @@ const BOILERPLATE =
  */
 export function extractKeySentences(paragraphs: string[], title: string): string[] {
   const titleWords = new Set(words(title));
-  const candidates = paragraphs.flatMap((paragraph) => splitSentences(paragraph)).map((sentence, position) => ({
-    sentence,
-    position,
-    score: informativeness(sentence, position, titleWords),
-  }));
+  const candidates = paragraphs
+    .flatMap((paragraph) => splitSentences(paragraph))
+    .map((sentence, position) => ({
+      sentence,
+      position,
+      score: informativeness(sentence, position, titleWords),
+    }));
   const usable = candidates.filter((candidate) => candidate.score > 0);
   const pool = usable.length > 0 ? usable : candidates.slice(0, 2);
-  const count = pool.length >= 3 ? 3 : pool.length;
+  const count = Math.min(3, pool.length);
   return [...pool]
     .sort((a, b) => b.score - a.score || a.position - b.position)
     .slice(0, count)
@@ -92,9 +96,12 @@ function informativeness(sentence: string, position: number, titleWords: Set<str
   const sentenceWords = words(plain);
   const names = (plain.slice(1).match(/(?<![.!?]\s)\b\p{Lu}\p{L}+/gu) ?? []).length;
   const figures = (plain.match(/\d/g) ?? []).length > 0 ? 1 : 0;
-  const aboutTitle = sentenceWords.filter((word) => titleWords.has(word)).length / Math.max(1, titleWords.size);
+  const aboutTitle =
+    sentenceWords.filter((word) => titleWords.has(word)).length / Math.max(1, titleWords.size);
   const lengthFit = length >= 60 && length <= HIGHLIGHT_MAX ? 1 : 0.5;
-  return (1 + Math.min(names, 6) * 0.25 + figures * 0.5 + aboutTitle * 2) * lengthFit * (1 / (1 + position * 0.15));
+  return (
+    (1 + Math.min(names, 6) * 0.25 + figures * 0.5 + aboutTitle * 2) * lengthFit * (1 / (1 + position * 0.15))
+  );
 }
 
 function words(text: string): string[] {

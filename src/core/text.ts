@@ -20,14 +20,19 @@ export function truncateAtWord(text: string, max: number): string {
 
 const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
 // Abbreviations that end in a period without ending the sentence: "U.S. officials", "Dr. Li".
-const ABBREVIATION_END = /(?:\b(?:[A-Z]\.){1,3}|\b(?:Mr|Ms|Mrs|Dr|Prof|St|No|Inc|Corp|Co|Ltd|Jr|Sr|vs|etc|e\.g|i\.e|approx|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.)\s*$/;
+const ABBREVIATION_END =
+  /(?:\b(?:[A-Z]\.){1,3}|\b(?:Mr|Ms|Mrs|Dr|Prof|St|No|Inc|Corp|Co|Ltd|Jr|Sr|vs|etc|e\.g|i\.e|approx|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.)\s*$/;
 
 /** Splits a paragraph into sentences, keeping abbreviations such as `U.S.` inside theirs. */
 export function splitSentences(paragraph: string): string[] {
   const sentences: string[] = [];
   for (const { segment } of segmenter.segment(paragraph)) {
     const previous = sentences.at(-1);
-    if (previous !== undefined && ABBREVIATION_END.test(previous) && /^\s*[\p{Ll}\p{Lu}\p{N}]/u.test(segment)) {
+    if (
+      previous !== undefined &&
+      ABBREVIATION_END.test(previous) &&
+      /^\s*[\p{Ll}\p{Lu}\p{N}]/u.test(segment)
+    ) {
       sentences[sentences.length - 1] = previous + segment;
     } else {
       sentences.push(segment);
@@ -44,7 +49,8 @@ export function characterCount(text: string): number {
 // Places where a headline can stop without losing its sense: strong ones end a clause, weak ones
 // come before a purpose or a subordinate clause and are used only when no strong one fits.
 const STRONG_BOUNDARY = /,\s|\s[—–]\s|—|;\s/gu;
-const WEAK_BOUNDARY = /\s(?:to|as|while|which|where|after|amid|because|so that|reinforcing|marking|signalling|signaling)\s/gu;
+const WEAK_BOUNDARY =
+  /\s(?:to|as|while|which|where|after|amid|because|so that|reinforcing|marking|signalling|signaling)\s/gu;
 
 /**
  * A headline made from a sentence: brackets and a leading appositive dropped, stopped at the

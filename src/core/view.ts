@@ -63,11 +63,23 @@ export function buildView(digest: Digest, publication: Publication, collapsed = 
     subject: digest.subject,
     preheader: digest.preheader,
     newsletterName: publication.newsletterName,
-    issueLabel: week !== undefined ? `Week ${week} · ${year}` : period.kind === 'all' ? 'All briefings' : 'Briefing digest',
-    periodLabel: period.kind === 'all' ? 'Every briefing on file' : formatRange(period.start, period.end, period.timeZone),
+    issueLabel:
+      week !== undefined
+        ? `Week ${week} · ${year}`
+        : period.kind === 'all'
+          ? 'All briefings'
+          : 'Briefing digest',
+    periodLabel:
+      period.kind === 'all'
+        ? 'Every briefing on file'
+        : formatRange(period.start, period.end, period.timeZone),
     itemCountLabel: `${count} ${count === 1 ? 'story' : 'stories'}`,
     glanceHeading: period.kind === 'week' ? 'This week at a glance' : 'At a glance',
-    glance: digest.items.map((item, index) => ({ number: index + 1, title: item.title, source: item.source ?? null })),
+    glance: digest.items.map((item, index) => ({
+      number: index + 1,
+      title: item.title,
+      source: item.source ?? null,
+    })),
     items: full.map((item, index) => itemView(item, index + 1, period.timeZone)),
     overflow: cut.map((item) => ({ title: item.title, url: item.url ?? null })),
     hasItems: full.length > 0,

@@ -1,9 +1,7 @@
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 
-export type FrontMatterResult =
-  | { ok: true; data: FrontMatter; body: string }
-  | { ok: false; reason: string };
+export type FrontMatterResult = { ok: true; data: FrontMatter; body: string } | { ok: false; reason: string };
 
 const dateLike = z.union([z.string(), z.date().transform((date) => date.toISOString())]);
 
@@ -13,7 +11,9 @@ const frontMatterSchema = z
     date: dateLike.optional(),
     source: z.coerce.string().optional(),
     url: z.string().optional(),
-    tags: z.union([z.array(z.coerce.string()), z.string().transform((tags) => tags.split(/\s*,\s*/))]).optional(),
+    tags: z
+      .union([z.array(z.coerce.string()), z.string().transform((tags) => tags.split(/\s*,\s*/))])
+      .optional(),
   })
   .loose();
 

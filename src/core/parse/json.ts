@@ -60,9 +60,28 @@ export function parseJsonBriefing(text: string): JsonParseResult {
 
 function describeJsonError(error: unknown, text: string): string {
   const message = error instanceof Error ? error.message : String(error);
-  const position = Number(/position (\d+)/.exec(message)?.[1]);
-  const detail = message.replace(/ in JSON at position \d+.*$/s, '').replace(/^JSON\.parse: /, '');
-  if (!Number.isFinite(position)) return detail;
-  const line = text.slice(0, position).split('\n').length;
-  return `line ${line}: ${detail}`;
+  const detail = message
+    .replace(/, (?:\.\.\.)?"[\s\S]*"(?:\.\.\.)? is not valid JSON$/, '')
+    .replace(/ in JSON at position \d+.*$/s, '');
+  const position = errorPosition(message, text);
+  if (position === undefined) return detail;
+  return `line ${text.slice(0, position).split('\n').length}: ${detail}`;
+}
+
+/**
+ * Where V8's JSON error happened. Newer messages quote about ten characters either side of the
+ * error instead of giving a position; the quoted context locates it.
+ */
+function errorPosition(message: string, text: string): number | undefined {
+  const at = /at position (\d+)/.exec(message);
+  if (at) return Number(at[1]);
+  if (/Unexpected end of JSON input/.test(message)) return text.length;
+  const quoted = /Unexpected token '(.+?)', (\.\.\.)?"([\s\S]*)"(\.\.\.)? is not valid JSON$/.exec(message);
+  if (!quoted) return undefined;
+  const [, token = '', before, context = '', after] = quoted;
+  const CONTEXT = 10;
+  if (before && after) return text.indexOf(context) + CONTEXT;
+  if (before) return text.length - context.length + CONTEXT;
+  if (after) return context.length - CONTEXT;
+  return text.indexOf(token);
 }

@@ -72,7 +72,10 @@ export function parseMarkdownBriefing(body: string, frontMatter: FrontMatter): P
     }
     // A paragraph of `• ` lines is a list the Markdown lexer does not know.
     if (text.startsWith('• ')) {
-      const bullets = text.split(/\s*•\s+/).map(cleanInline).filter(Boolean);
+      const bullets = text
+        .split(/\s*•\s+/)
+        .map(cleanInline)
+        .filter(Boolean);
       if (section === 'highlights') briefing.highlights.push(...bullets);
       else for (const bullet of bullets) addText(bullet);
       return;
@@ -102,4 +105,3 @@ function applyFrontMatter(briefing: ParsedBriefing, frontMatter: FrontMatter): v
   if (frontMatter.url) briefing.url = frontMatter.url.trim();
   briefing.tags = (frontMatter.tags ?? []).map(cleanInline).filter(Boolean);
 }
-

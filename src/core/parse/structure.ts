@@ -2,7 +2,8 @@ import { cleanInline, collapseSpaces } from '../clean.js';
 
 /** Line-level vocabulary shared by the text and Markdown parsers. */
 
-const HIGHLIGHTS_HEADING = /^(?:#{1,6}\s*)?(?:\*\*)?(?:key\s+)?(?:highlights|takeaways|key points)(?:\*\*)?\s*:?\s*(?:\*\*)?$/i;
+const HIGHLIGHTS_HEADING =
+  /^(?:#{1,6}\s*)?(?:\*\*)?(?:key\s+)?(?:highlights|takeaways|key points)(?:\*\*)?\s*:?\s*(?:\*\*)?$/i;
 const DISCLAIMER = /^(?:#{1,6}\s*)?(?:\*\*)?disclaimer(?:\*\*)?\s*(?:$|[:.–—-]\s*(?:\*\*)?\s*(.*))$/i;
 const BULLET = /^(?:[-*•▪◦‣]|\d{1,2}[.)])\s+(.*)$/u;
 

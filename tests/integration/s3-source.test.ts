@@ -1,0 +1,149 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createS3Client, parseS3Url, readS3Prefix } from '../../src/adapters/s3-source.js';
+import { SourceError } from '../../src/core/errors.js';
+import { temporaryFolder } from '../helpers/briefings.js';
+import { runDigest } from '../helpers/cli.js';
+import { type LocalS3, S3RVER_CREDENTIALS, startLocalS3 } from '../helpers/s3rver.js';
+
+const BUCKET = 'newsroom';
+let s3: LocalS3;
+
+const briefing = (topic: string, detail: string) =>
+  `Highlights\n- ${topic} exports rose sharply in October.\n- ${detail}\nTrade data published on Monday showed ${topic.toLowerCase()} shipments at a record.`;
+
+beforeAll(async () => {
+  s3 = await startLocalS3([BUCKET, 'empty-bucket']);
+  await s3.put(
+    BUCKET,
+    'briefings/2026-11-17-tin.txt',
+    briefing('Tin', 'Smelters in Yunnan restarted two furnaces.'),
+  );
+  await s3.put(
+    BUCKET,
+    'briefings/week47/2026-11-18-zinc.md',
+    `---\ntitle: Zinc exports at a record\n---\n${briefing('Zinc', 'A Peruvian mine returned from a strike.')}`,
+  );
+  await s3.put(
+    BUCKET,
+    'briefings/2026-11-19-lead.json',
+    JSON.stringify({ title: 'Lead smelter restarts', highlights: ['A smelter restarted after repairs.'] }),
+  );
+  await s3.put(BUCKET, 'briefings/2026-11-19-big.txt', new Uint8Array(300 * 1024).fill(0x61));
+  await s3.put(
+    BUCKET,
+    'other/2026-11-18-not-a-briefing.txt',
+    briefing('Nickel', 'Indonesian output kept rising.'),
+  );
+});
+
+afterAll(async () => {
+  await s3?.close();
+});
+
+describe('readS3Prefix against a local S3 server', () => {
+  it('lists every page under the prefix and reads each object', async () => {
+    const files = await readS3Prefix(parseS3Url(`s3://${BUCKET}/briefings`) ?? { bucket: '', prefix: '' }, {
+      maxBytes: 256 * 1024,
+      pageSize: 2,
+      client: s3.client,
+    });
+    expect(files.map((file) => file.name)).toEqual([
+      '2026-11-17-tin.txt',
+      '2026-11-19-big.txt',
+      '2026-11-19-lead.json',
+      'week47/2026-11-18-zinc.md',
+    ]);
+    const tin = files.find((file) => file.name === '2026-11-17-tin.txt');
+    expect(new TextDecoder().decode(tin?.bytes)).toBe(
+      briefing('Tin', 'Smelters in Yunnan restarted two furnaces.'),
+    );
+    expect(tin?.modified).toBeInstanceOf(Date);
+  });
+
+  it('lists an object over the size limit without downloading it', async () => {
+    const files = await readS3Prefix(
+      { bucket: BUCKET, prefix: 'briefings/' },
+      { maxBytes: 256 * 1024, client: s3.client },
+    );
+    const big = files.find((file) => file.name === '2026-11-19-big.txt');
+    expect(big).toMatchObject({ size: 300 * 1024 });
+    expect(big?.bytes).toBeUndefined();
+  });
+
+  it('explains a missing bucket', async () => {
+    const reading = readS3Prefix(
+      { bucket: 'no-such-bucket', prefix: '' },
+      { maxBytes: 1024, client: s3.client },
+    );
+    await expect(reading).rejects.toThrow(SourceError);
+    await expect(reading).rejects.toThrow(
+      'cannot list s3://no-such-bucket/: the bucket does not exist: check the bucket name in --source',
+    );
+  });
+
+  it('honours the endpoint override for a local server', () => {
+    expect(createS3Client('http://127.0.0.1:1').config.forcePathStyle).toBe(true);
+  });
+});
+
+describe('digest build --source s3://…', () => {
+  it('builds from a local S3 prefix through AWS_ENDPOINT_URL_S3 and standard credentials', async () => {
+    const out = temporaryFolder();
+    const run = await runDigest(
+      [
+        'build',
+        '--source',
+        `s3://${BUCKET}/briefings`,
+        '--week',
+        '2026-W47',
+        '--max-briefing-bytes',
+        '262144',
+        '--out',
+        out,
+      ],
+      {
+        AWS_ENDPOINT_URL_S3: s3.endpoint,
+        AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+        AWS_REGION: 'us-east-1',
+      },
+    );
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(out, 'digest.json'), 'utf8'));
+    expect(manifest.items.map((item: { title: string }) => item.title)).toEqual([
+      'Lead smelter restarts',
+      'Zinc exports at a record',
+      'Trade data published on Monday showed tin shipments at a record',
+    ]);
+    expect(manifest.skipped).toEqual([
+      { file: '2026-11-19-big.txt', reason: 'too large (300.0 KB; the limit is 256.0 KB): split or trim it' },
+    ]);
+    expect(existsSync(join(out, 'digest.html'))).toBe(true);
+  });
+
+  it('says what to do when the credentials are wrong', async () => {
+    const run = await runDigest(
+      [
+        'build',
+        '--source',
+        `s3://${BUCKET}/briefings`,
+        '--s3-endpoint',
+        s3.endpoint,
+        '--out',
+        temporaryFolder(),
+      ],
+      {
+        AWS_ACCESS_KEY_ID: 'WRONG',
+        AWS_SECRET_ACCESS_KEY: 'WRONG',
+        AWS_REGION: 'us-east-1',
+      },
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim()).toBe(
+      `digest: cannot list s3://${BUCKET}/briefings: access denied: check your AWS credentials and the bucket policy`,
+    );
+  });
+});

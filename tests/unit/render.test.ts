@@ -1,0 +1,118 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { TemplateError } from '../../src/core/errors.js';
+import { resolvePeriod } from '../../src/core/period.js';
+import { compileTemplates, personalize, renderDigest, type TemplateFile } from '../../src/core/render.js';
+import { summarize } from '../../src/core/summarize.js';
+import type { Briefing } from '../../src/core/types.js';
+
+const TEMPLATES = join(import.meta.dirname, '..', '..', 'templates');
+const bundled: TemplateFile[] = readdirSync(TEMPLATES, { recursive: true, encoding: 'utf8' })
+  .filter((name) => name.endsWith('.hbs'))
+  .map((name) => ({
+    name: name.split('\\').join('/'),
+    path: relative(process.cwd(), join(TEMPLATES, name)),
+    source: readFileSync(join(TEMPLATES, name), 'utf8'),
+  }));
+const replaced = (name: string, edit: (source: string) => string) =>
+  bundled.map((file) => (file.name === name ? { ...file, source: edit(file.source) } : file));
+
+const publication = { newsletterName: 'Metals Weekly', postalAddress: '1 Quay Street, Harbour Town' };
+const period = resolvePeriod(
+  { kind: 'week', week: '2026-W47' },
+  { now: new Date(), timeZone: 'UTC', dates: [] },
+);
+
+function digestOf(count: number, highlight = 'Copper rose **3%** on supply worries.') {
+  const briefings: Briefing[] = Array.from({ length: count }, (_, index) => ({
+    id: `id${index}`,
+    file: `f${index}.txt`,
+    format: 'text',
+    title: `Story ${index} <b>bold</b>`,
+    date: new Date('2026-11-18T00:00:00Z'),
+    dateOrigin: 'file name',
+    source: 'Desk & Co',
+    url: `https://example.com/${index}`,
+    tags: [],
+    highlights: [highlight, highlight, highlight],
+    paragraphs: [],
+  }));
+  return summarize({ briefings, skipped: [], period, newsletterName: 'Metals Weekly' });
+}
+
+describe('renderDigest', () => {
+  it('renders HTML and text with one MJML run, escaping briefing text', async () => {
+    const rendered = await renderDigest(digestOf(2), compileTemplates(bundled), publication);
+    expect(rendered.mjmlRenders).toBe(1);
+    expect(rendered.html).toContain('Story 0 &lt;b&gt;bold&lt;/b&gt;');
+    expect(rendered.html).toContain('<strong>3%</strong>');
+    expect(rendered.html).toContain('1 Quay Street, Harbour Town');
+    expect(rendered.text).toContain('* Copper rose 3% on supply worries.');
+    expect(rendered.html).toContain('%%UNSUBSCRIBE_URL%%');
+  });
+
+  it('cuts the last items to title-only links when the HTML would pass the clip limit', async () => {
+    const digest = digestOf(60, `${'Nickel, cobalt and manganese prices moved again this week. '.repeat(4)}`);
+    const rendered = await renderDigest(digest, compileTemplates(bundled), publication);
+    expect(Buffer.byteLength(rendered.html)).toBeLessThanOrEqual(100 * 1024);
+    expect(rendered.collapsedItems.length).toBeGreaterThan(0);
+    expect(rendered.collapsedItems.at(-1)).toBe('id59');
+    expect(rendered.mjmlRenders).toBeLessThanOrEqual(3);
+    expect(rendered.html).toContain('More this week');
+    expect(rendered.html).toContain('href="https://example.com/59"');
+  });
+
+  it("fills one recipient's links into the finished HTML and text, escaped for HTML", async () => {
+    const rendered = await renderDigest(digestOf(1), compileTemplates(bundled), publication);
+    const mine = personalize(rendered, {
+      unsubscribeUrl: 'https://example.com/u?t=a&b',
+      viewInBrowserUrl: 'https://example.com/v',
+    });
+    expect(mine.html).toContain('href="https://example.com/u?t=a&amp;b"');
+    expect(mine.text).toContain('Unsubscribe: https://example.com/u?t=a&b');
+    expect(mine.html).not.toContain('%%');
+  });
+});
+
+describe('template errors', () => {
+  it('names the file and line of a Handlebars syntax error', () => {
+    const files = replaced('partials/item.hbs', (source) => `${source}\n{{#if url}}\n`);
+    expect(() => compileTemplates(files)).toThrow(TemplateError);
+    expect(() => compileTemplates(files)).toThrow(
+      /templates\/partials\/item\.hbs:\d+: template syntax error/,
+    );
+  });
+
+  it('names the file and line of a misspelt field', async () => {
+    const files = replaced('partials/footer.hbs', (source) =>
+      source.replace('{{postalAddress}}', '{{postalAdress}}'),
+    );
+    const line = files
+      .find((file) => file.name === 'partials/footer.hbs')
+      ?.source.split('\n')
+      .findIndex((text) => text.includes('postalAdress'));
+    await expect(renderDigest(digestOf(1), compileTemplates(files), publication)).rejects.toThrow(
+      `templates/partials/footer.hbs:${(line ?? 0) + 1}: "postalAdress" is not a field templates can use`,
+    );
+  });
+
+  it('names the file and line of an MJML validation error', async () => {
+    const files = replaced('partials/glance.hbs', (source) =>
+      source.replace('<mj-text font-size="15px"', '<mj-text colour="red" font-size="15px"'),
+    );
+    const line = files
+      .find((file) => file.name === 'partials/glance.hbs')
+      ?.source.split('\n')
+      .findIndex((text) => text.includes('colour='));
+    await expect(renderDigest(digestOf(1), compileTemplates(files), publication)).rejects.toThrow(
+      new RegExp(`^templates/partials/glance\\.hbs:${(line ?? 0) + 1}: MJML: Attribute colour is illegal`),
+    );
+  });
+
+  it('says which template is missing', () => {
+    expect(() => compileTemplates(bundled.filter((file) => file.name !== 'digest.txt.hbs'))).toThrow(
+      'digest.txt.hbs: template is missing',
+    );
+  });
+});

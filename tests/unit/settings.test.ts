@@ -1,0 +1,70 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { envName, periodRequest, resolveSettings } from '../../src/cli/settings.js';
+import { ConfigError, UsageError } from '../../src/core/errors.js';
+import { temporaryFolder } from '../helpers/briefings.js';
+
+function configFile(content: unknown): string {
+  const path = join(temporaryFolder(), 'digest.config.json');
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+}
+
+describe('resolveSettings', () => {
+  it('derives environment names from setting names', () => {
+    expect(envName('timeZone')).toBe('DIGEST_TIME_ZONE');
+    expect(envName('s3Endpoint')).toBe('DIGEST_S3_ENDPOINT');
+  });
+
+  it('takes flags over environment over config file over defaults', () => {
+    const config = configFile({ out: 'from-file', timeZone: 'Europe/Berlin', newsletterName: 'File Name' });
+    const settings = resolveSettings(
+      { out: 'from-flag' },
+      { DIGEST_OUT: 'from-env', DIGEST_TIME_ZONE: 'Asia/Tokyo' },
+      config,
+    );
+    expect(settings).toMatchObject({
+      out: 'from-flag',
+      timeZone: 'Asia/Tokyo',
+      newsletterName: 'File Name',
+      source: 'briefings',
+    });
+  });
+
+  it('lets a period flag replace a period from the environment', () => {
+    const settings = resolveSettings({ all: true }, { DIGEST_WEEK: '2026-W47' });
+    expect(periodRequest(settings)).toEqual({ kind: 'all' });
+  });
+
+  it('refuses two kinds of period given together', () => {
+    expect(() => periodRequest(resolveSettings({ all: true, week: '2026-W47' }, {}))).toThrow(UsageError);
+  });
+
+  it.each([
+    [{ timeZone: 'Mars/Olympus' }, {}, /--time-zone must be an IANA time zone/, UsageError],
+    [
+      {},
+      { DIGEST_UNSUBSCRIBE_URL: 'http://insecure.example' },
+      /DIGEST_UNSUBSCRIBE_URL must be an https:\/\/ URL/,
+      ConfigError,
+    ],
+  ])('explains a bad value and where it came from', (flags, env, message, type) => {
+    expect(() => resolveSettings(flags, env)).toThrow(type);
+    expect(() => resolveSettings(flags, env)).toThrow(message);
+  });
+
+  it('names an unknown key in the config file', () => {
+    expect(() => resolveSettings({}, {}, configFile({ timezone: 'UTC' }))).toThrow(
+      /unknown setting "timezone"/,
+    );
+  });
+
+  it('reports a config file that is not JSON', () => {
+    expect(() => resolveSettings({}, {}, configFile('{ nope'))).toThrow(ConfigError);
+  });
+
+  it('reports a missing --config file as a usage error', () => {
+    expect(() => resolveSettings({}, {}, '/nonexistent/digest.config.json')).toThrow(UsageError);
+  });
+});
