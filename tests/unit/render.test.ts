@@ -1,11 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TemplateError } from '../../src/core/errors.js';
 import { resolvePeriod } from '../../src/core/period.js';
 import { compileTemplates, personalize, renderDigest, type TemplateFile } from '../../src/core/render.js';
 import { summarize } from '../../src/core/summarize.js';
 import type { Briefing } from '../../src/core/types.js';
+import { activeContent } from '../helpers/html.js';
 
 const TEMPLATES = join(import.meta.dirname, '..', '..', 'templates');
 const bundled: TemplateFile[] = readdirSync(TEMPLATES, { recursive: true, encoding: 'utf8' })
@@ -72,6 +74,64 @@ describe('renderDigest', () => {
     expect(mine.html).toContain('href="https://example.com/u?t=a&amp;b"');
     expect(mine.text).toContain('Unsubscribe: https://example.com/u?t=a&b');
     expect(mine.html).not.toContain('%%');
+  });
+});
+
+describe('rendering hostile text', () => {
+  const hostile = fc.oneof(
+    fc.string({ maxLength: 60 }),
+    fc
+      .array(
+        fc.constantFrom(
+          '<script>',
+          '</script>',
+          '<iframe src=x>',
+          '" onerror="alert(1)',
+          "'",
+          '<img src=x onerror=y>',
+          'javascript:',
+          '[a](javascript:b)',
+          '**',
+          '{{',
+          '}}',
+          '&lt;',
+          '<!--',
+          '-->',
+          'x',
+        ),
+        { maxLength: 8 },
+      )
+      .map((parts) => parts.join(' ')),
+  );
+
+  it('never turns briefing text into markup, whatever it is', async () => {
+    const templates = compileTemplates(bundled);
+    await fc.assert(
+      fc.asyncProperty(hostile, hostile, hostile, async (title, highlight, source) => {
+        const digest = summarize({
+          briefings: [
+            {
+              id: 'h',
+              file: 'h.txt',
+              format: 'text',
+              title: title || 'T',
+              date: new Date('2026-11-18T00:00:00Z'),
+              dateOrigin: 'file name',
+              source,
+              tags: [],
+              highlights: [highlight || 'h'],
+              paragraphs: [],
+            },
+          ],
+          skipped: [],
+          period,
+          newsletterName: 'Metals Weekly',
+        });
+        const { html } = await renderDigest(digest, templates, publication);
+        expect(activeContent(html)).toEqual([]);
+      }),
+      { numRuns: 60 },
+    );
   });
 });
 
