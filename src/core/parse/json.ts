@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { cleanInline, stripMarkup } from '../clean.js';
 import type { ParsedBriefing } from '../types.js';
+import { applyMetadata } from './structure.js';
 
 const textList = z.union([z.array(z.coerce.string()), z.string().transform((text) => [text])]);
 
@@ -40,21 +41,14 @@ export function parseJsonBriefing(text: string): JsonParseResult {
   }
   const data = parsed.data;
   const briefing: ParsedBriefing = {
-    tags: (data.tags ?? []).map(cleanInline).filter(Boolean),
+    tags: [],
     highlights: (data.highlights ?? []).map(cleanInline).filter(Boolean),
     paragraphs: (data.body ?? [])
       .flatMap((block) => stripMarkup(block).split(/\n\s*\n|\n(?=\s*[-*•]\s)/))
       .map((paragraph) => cleanInline(paragraph.replace(/^\s*[-*•]\s+/, '')))
       .filter(Boolean),
   };
-  const title = data.title && cleanInline(data.title);
-  if (title) briefing.title = title;
-  if (data.date) briefing.date = cleanInline(data.date);
-  const source = data.source && cleanInline(data.source);
-  if (source) briefing.source = source;
-  if (data.url) briefing.url = data.url.trim();
-  const disclaimer = data.disclaimer && cleanInline(data.disclaimer);
-  if (disclaimer) briefing.disclaimer = disclaimer;
+  applyMetadata(briefing, data);
   return { ok: true, briefing };
 }
 

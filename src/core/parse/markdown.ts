@@ -2,7 +2,7 @@ import { Lexer, type Token, type Tokens } from 'marked';
 import { cleanInline, isResidueLine, publisherFromCopyright, stripMarkup } from '../clean.js';
 import type { ParsedBriefing } from '../types.js';
 import type { FrontMatter } from './front-matter.js';
-import { disclaimerText, isHighlightsHeading, joinNote } from './structure.js';
+import { applyMetadata, disclaimerText, isHighlightsHeading, joinNote } from './structure.js';
 
 type Section = 'body' | 'highlights' | 'disclaimer';
 
@@ -87,21 +87,11 @@ export function parseMarkdownBriefing(body: string, frontMatter: FrontMatter): P
 
   const note = joinNote(disclaimer);
   if (note) briefing.disclaimer = note;
-  applyFrontMatter(briefing, frontMatter);
+  applyMetadata(briefing, frontMatter);
   return briefing;
 }
 
 function blockText(token: Token): string {
   if (token.type === 'code') return (token as Tokens.Code).text;
   return 'text' in token ? String(token.text) : '';
-}
-
-function applyFrontMatter(briefing: ParsedBriefing, frontMatter: FrontMatter): void {
-  const title = frontMatter.title && cleanInline(frontMatter.title);
-  if (title) briefing.title = title;
-  if (frontMatter.date) briefing.date = cleanInline(frontMatter.date);
-  const source = frontMatter.source && cleanInline(frontMatter.source);
-  if (source) briefing.source = source;
-  if (frontMatter.url) briefing.url = frontMatter.url.trim();
-  briefing.tags = (frontMatter.tags ?? []).map(cleanInline).filter(Boolean);
 }

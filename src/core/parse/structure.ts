@@ -1,4 +1,5 @@
 import { cleanInline, collapseSpaces } from '../clean.js';
+import type { ParsedBriefing } from '../types.js';
 
 /** Line-level vocabulary shared by the text and Markdown parsers. */
 
@@ -33,4 +34,25 @@ export function looksLikeHeading(line: string, maxLength = 100): boolean {
 export function joinNote(parts: string[]): string | undefined {
   const note = cleanInline(parts.join(' '));
   return note === '' ? undefined : note;
+}
+
+/** Metadata as front matter or JSON gives it, before cleaning. */
+export interface BriefingMetadata {
+  title?: string | undefined;
+  date?: string | undefined;
+  source?: string | undefined;
+  url?: string | undefined;
+  tags?: string[] | undefined;
+  disclaimer?: string | undefined;
+}
+
+/** Cleans metadata fields and lets them win over what was found in the text. */
+export function applyMetadata(briefing: ParsedBriefing, metadata: BriefingMetadata): void {
+  const clean = (value: string | undefined) => (value ? cleanInline(value) : '');
+  if (clean(metadata.title)) briefing.title = clean(metadata.title);
+  if (clean(metadata.date)) briefing.date = clean(metadata.date);
+  if (clean(metadata.source)) briefing.source = clean(metadata.source);
+  if (metadata.url?.trim()) briefing.url = metadata.url.trim();
+  if (clean(metadata.disclaimer)) briefing.disclaimer = clean(metadata.disclaimer);
+  if (metadata.tags) briefing.tags = metadata.tags.map(cleanInline).filter(Boolean);
 }
