@@ -14,6 +14,7 @@ const frontMatterSchema = z
     tags: z
       .union([z.array(z.coerce.string()), z.string().transform((tags) => tags.split(/\s*,\s*/))])
       .optional(),
+    disclaimer: z.coerce.string().optional(),
   })
   .loose();
 
