@@ -13,6 +13,9 @@ export interface DigestFiles {
   'digest.html'?: string;
   'digest.txt'?: string;
   'digest.eml'?: Uint8Array;
+  /** The finished HTML and text with per-recipient placeholders, which `digest send` fills in. */
+  'message.html'?: string;
+  'message.txt'?: string;
 }
 
 /**
@@ -22,7 +25,7 @@ export interface DigestFiles {
 export async function writeDigestFiles(folder: string, files: DigestFiles): Promise<string[]> {
   await mkdir(folder, { recursive: true });
   const written: string[] = [];
-  for (const name of ['digest.html', 'digest.txt', 'digest.eml', 'digest.json'] as const) {
+  for (const name of ['digest.html', 'digest.txt', 'digest.eml', 'message.html', 'message.txt', 'digest.json'] as const) {
     const path = join(folder, name);
     const content = files[name];
     if (content === undefined) {

@@ -7,10 +7,7 @@ import { UsageError } from '../core/errors.js';
 import { compileTemplates } from '../core/render.js';
 import type { SourceFile } from '../core/types.js';
 import { formatBuildReport } from './report.js';
-import { periodRequest, type Settings } from './settings.js';
-
-/** A development-only secret, so the sample message has a realistic link without configuration. */
-const SAMPLE_SECRET = 'sample-secret-for-digest-eml-only';
+import { DEVELOPMENT_SECRET, listIdentity, periodRequest, type Settings } from './settings.js';
 
 export function describeBuild(program: Command): Command {
   return program
@@ -48,15 +45,8 @@ export async function runBuild(settings: Settings): Promise<{ result: BuildResul
       postalAddress: settings.postalAddress,
       ...(settings.homepageUrl ? { homepageUrl: settings.homepageUrl } : {}),
     },
-    identity: {
-      from: settings.from,
-      ...(settings.replyTo ? { replyTo: settings.replyTo } : {}),
-      listId: settings.listId,
-      newsletterName: settings.newsletterName,
-      unsubscribeUrl: settings.unsubscribeUrl,
-      unsubscribeMailto: settings.unsubscribeMailto,
-    },
-    unsubscribeSecret: settings.unsubscribeSecret ?? SAMPLE_SECRET,
+    identity: listIdentity(settings),
+    unsubscribeSecret: settings.unsubscribeSecret ?? DEVELOPMENT_SECRET,
     archiveUrl: settings.archiveUrl,
     sampleRecipient: settings.sampleRecipient,
   });
@@ -67,6 +57,8 @@ export async function runBuild(settings: Settings): Promise<{ result: BuildResul
           'digest.html': result.output.html,
           'digest.txt': result.output.text,
           'digest.eml': result.output.sampleMessage,
+          'message.html': result.output.template.html,
+          'message.txt': result.output.template.text,
         }
       : {}),
   });

@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { DigestError, UsageError } from '../core/errors.js';
 import { describeBuild, runBuild } from './build-command.js';
+import { describeSend, runSend } from './send-command.js';
+import { registerSubscribers } from './subscribers-command.js';
 import { resolveSettings, type SettingKey } from './settings.js';
 
 export const EXIT = { ok: 0, fatal: 1, usage: 2 } as const;
@@ -35,11 +37,33 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       writeErr: (text) => io.err(text.trimEnd()),
     });
 
+  const settingsFor = (options: Record<string, unknown>) =>
+    resolveSettings(flagsOf(options), io.env, program.opts<{ config?: string }>().config);
+
   describeBuild(program).action(async (options: Record<string, unknown>) => {
-    const settings = resolveSettings(flagsOf(options), io.env, program.opts<{ config?: string }>().config);
-    const { report } = await runBuild(settings);
+    const { report } = await runBuild(settingsFor(options));
     io.out(report);
   });
+
+  describeSend(program).action(async (options: Record<string, unknown>) => {
+    // Ctrl-C stops gracefully: messages in flight finish and are recorded; a second Ctrl-C quits at once.
+    const controller = new AbortController();
+    const interrupt = () => {
+      if (controller.signal.aborted) process.exit(130);
+      io.err('digest: stopping after the messages in flight… (Ctrl-C again to quit now)');
+      controller.abort();
+    };
+    process.on('SIGINT', interrupt);
+    try {
+      const run = await runSend(settingsFor(options), controller.signal);
+      io.out(run.report);
+      if (run.incomplete) exitCode = EXIT.fatal;
+    } finally {
+      process.off('SIGINT', interrupt);
+    }
+  });
+
+  registerSubscribers(program, settingsFor, io.out);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -3,7 +3,14 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { DEFAULT_MAX_BRIEFING_BYTES } from '../core/briefing.js';
 import { ConfigError, UsageError } from '../core/errors.js';
+import type { ListIdentity } from '../core/compose.js';
 import type { PeriodRequest } from '../core/period.js';
+
+/**
+ * Signs unsubscribe links when no secret is configured: good for the sample message and the
+ * file outbox, never for real mail (sending through SES requires a configured secret).
+ */
+export const DEVELOPMENT_SECRET = 'development-secret-not-for-real-mail';
 
 /** The default config file, read from the working directory when present. */
 export const DEFAULT_CONFIG_FILE = 'digest.config.json';
@@ -54,6 +61,22 @@ export const settingsSchema = z.object({
   archiveUrl: httpsUrl.default('https://example.com/archive/{issueId}/digest.html'),
   unsubscribeSecret: z.string().min(16, 'must be at least 16 characters').optional(),
   sampleRecipient: z.email().default('subscriber@example.com'),
+  digest: z.string().min(1).default('out'),
+  subscribers: z.string().min(1).default('subscribers.csv'),
+  outbox: z
+    .string()
+    .regex(/^(?:file:.+|ses)$/, 'must be file:DIR or ses')
+    .optional(),
+  ledger: z.string().min(1).optional(),
+  rate: z.coerce.number().positive().optional(),
+  concurrency: z.coerce.number().int().min(1).max(256).default(16),
+  dryRun: z.boolean().default(false),
+  test: z.email().optional(),
+  resendUnconfirmed: z.boolean().default(false),
+  configurationSet: z.string().min(1).optional(),
+  sesEndpoint: z.url().optional(),
+  dynamodbEndpoint: z.url().optional(),
+  summary: z.string().min(1).optional(),
   debug: z.boolean().default(false),
 });
 
@@ -61,7 +84,7 @@ export type Settings = z.infer<typeof settingsSchema>;
 export type SettingKey = keyof Settings;
 
 const PERIOD_KEYS = ['week', 'since', 'until', 'all'] as const satisfies SettingKey[];
-const BOOLEAN_KEYS = new Set<SettingKey>(['all', 'debug']);
+const BOOLEAN_KEYS = new Set<SettingKey>(['all', 'debug', 'dryRun', 'resendUnconfirmed']);
 
 /** `timeZone` → `DIGEST_TIME_ZONE`. */
 export function envName(key: SettingKey): string {
@@ -158,4 +181,16 @@ export function periodRequest(settings: Settings): PeriodRequest {
   }
   if (settings.all) return { kind: 'all' };
   return { kind: 'trailing', days: 7 };
+}
+
+/** The sender and list headers every message carries. */
+export function listIdentity(settings: Settings): ListIdentity {
+  return {
+    from: settings.from,
+    ...(settings.replyTo ? { replyTo: settings.replyTo } : {}),
+    listId: settings.listId,
+    newsletterName: settings.newsletterName,
+    unsubscribeUrl: settings.unsubscribeUrl,
+    unsubscribeMailto: settings.unsubscribeMailto,
+  };
 }

@@ -50,7 +50,7 @@ export interface BuildResult {
     /** The view-in-browser copy: generic unsubscribe link, no recipient data. */
     html: string;
     text: string;
-    /** The finished HTML and text with per-recipient placeholders, for senders. */
+    /** The finished HTML and text with per-recipient placeholders: what `digest send` personalizes. */
     template: { html: string; text: string };
     sampleMessage: Buffer;
     mjmlRenders: number;
@@ -103,7 +103,7 @@ export async function buildDigest(
     unsubscribeUrl: unsubscribeLink(settings.identity, token),
     viewInBrowserUrl,
   });
-  const sampleMessage = await composeMessage({
+  const { raw: sampleMessage } = await composeMessage({
     identity: settings.identity,
     to: settings.sampleRecipient,
     subject: digest.subject,

@@ -39,10 +39,11 @@ export function unsubscribeLink(identity: ListIdentity, token: string): string {
  * Builds one complete message (RFC 5322, multipart/alternative, UTF-8) with the list headers
  * Gmail and Yahoo require of bulk senders, including RFC 8058 one-click unsubscribe.
  */
-export async function composeMessage(input: MessageInput): Promise<Buffer> {
+export async function composeMessage(input: MessageInput): Promise<{ raw: Buffer; messageId: string }> {
   const { identity } = input;
   const oneClick = unsubscribeLink(identity, input.unsubscribeToken);
   const mailto = `mailto:${identity.unsubscribeMailto}?subject=${encodeURIComponent(`unsubscribe ${input.unsubscribeToken}`)}`;
+  const id = messageId(input);
   const composer = new MailComposer({
     from: identity.from,
     to: input.to,
@@ -52,14 +53,14 @@ export async function composeMessage(input: MessageInput): Promise<Buffer> {
     text: input.text,
     html: input.html,
     date: input.date,
-    messageId: messageId(input),
+    messageId: id,
     headers: {
       'List-Id': `${collapseSpaces(identity.newsletterName).replace(/[<>"]/g, '')} <${identity.listId}>`,
       'List-Unsubscribe': `<${oneClick}>, <${mailto}>`,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
     },
   });
-  return composer.compile().build();
+  return { raw: await composer.compile().build(), messageId: id };
 }
 
 /** Stable per issue and recipient, so a resent message keeps its identity. */

@@ -13,7 +13,7 @@ const SECRET = 'a-secret-of-enough-length';
 
 async function message(subject: string) {
   const token = signUnsubscribeToken({ list: identity.listId, address: 'ana@example.org' }, SECRET);
-  const raw = await composeMessage({
+  const { raw } = await composeMessage({
     identity,
     to: 'ana@example.org',
     subject,

@@ -1,0 +1,34 @@
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DigestError } from '../core/errors.js';
+
+/** A DynamoDB document client from the standard credential chain; `AWS_ENDPOINT_URL_DYNAMODB` points it at a local server. */
+export function createDocumentClient(endpoint?: string): DynamoDBDocumentClient {
+  const config: DynamoDBClientConfig = {
+    region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+  };
+  if (endpoint) config.endpoint = endpoint;
+  return DynamoDBDocumentClient.from(new DynamoDBClient(config), { marshallOptions: { removeUndefinedValues: true } });
+}
+
+/** `dynamodb://table-name` → `table-name`. */
+export function parseDynamoUrl(url: string): string | undefined {
+  const match = /^dynamodb:\/\/([A-Za-z0-9_.-]{3,255})$/.exec(url);
+  return match?.[1];
+}
+
+export function isConditionFailure(error: unknown): boolean {
+  return (error as { name?: string }).name === 'ConditionalCheckFailedException';
+}
+
+/** Turns an SDK error into one line that says what to do. */
+export function dynamoError(error: unknown, table: string): DigestError {
+  const name = (error as { name?: string }).name ?? 'Error';
+  const hint =
+    name === 'ResourceNotFoundException'
+      ? `table ${table} does not exist: check the name (the CDK stack outputs it)`
+      : name === 'AccessDeniedException' || name === 'UnrecognizedClientException'
+        ? 'access denied: check your AWS credentials and IAM permissions'
+        : `${name}: ${(error as Error).message}`;
+  return new DigestError(`DynamoDB ${table}: ${hint}`, { cause: error });
+}

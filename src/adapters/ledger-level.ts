@@ -1,0 +1,143 @@
+import { ClassicLevel } from 'classic-level';
+import { DigestError } from '../core/errors.js';
+import type { ClaimResult, DeliveryLedger, LedgerRecord } from '../core/ledger.js';
+
+/**
+ * The local delivery ledger: a LevelDB folder. Every write is synced to disk before the caller
+ * goes on (a claim is durable before its message is sent), and writes that arrive together are
+ * committed together, so the fsync cost is shared by all messages in flight.
+ *
+ * LevelDB locks its folder, so two `digest send` runs can never use one ledger at once.
+ */
+export class LevelLedger implements DeliveryLedger {
+  private readonly pending = new Map<string, LedgerRecord | null>();
+  private batch: { key: string; value: LedgerRecord | null }[] = [];
+  /** The batch being synced now, and the one collecting writes to be synced after it. */
+  private committing: Promise<void> = Promise.resolve();
+  private nextCommit: Promise<void> | undefined;
+  private readonly locks = new Map<string, Promise<unknown>>();
+
+  private constructor(private readonly db: ClassicLevel<string, LedgerRecord>) {}
+
+  static async open(folder: string): Promise<LevelLedger> {
+    const db = new ClassicLevel<string, LedgerRecord>(folder, { valueEncoding: 'json' });
+    try {
+      await db.open();
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause?.code;
+      throw new DigestError(
+        cause === 'LEVEL_LOCKED'
+          ? `the ledger ${folder} is in use by another digest send: wait for it to finish`
+          : `cannot open the ledger ${folder} (${cause ?? (error as Error).message}): check the folder and its permissions`,
+        { cause: error },
+      );
+    }
+    return new LevelLedger(db);
+  }
+
+  claim(issueId: string, recipient: string, now: string): Promise<ClaimResult> {
+    return this.exclusive(key(issueId, recipient), async (k) => {
+      const existing = await this.read(k);
+      if (existing) return { claimed: false, existing };
+      await this.write(k, { issueId, recipient, status: 'claimed', attempts: 1, claimedAt: now, updatedAt: now });
+      return { claimed: true };
+    });
+  }
+
+  reclaim(issueId: string, recipient: string, now: string): Promise<boolean> {
+    return this.exclusive(key(issueId, recipient), async (k) => {
+      const existing = await this.read(k);
+      if (existing?.status !== 'claimed') return false;
+      await this.write(k, { ...existing, attempts: existing.attempts + 1, claimedAt: now, updatedAt: now });
+      return true;
+    });
+  }
+
+  markSent(issueId: string, recipient: string, messageId: string, now: string): Promise<void> {
+    return this.update(issueId, recipient, { status: 'sent', messageId, updatedAt: now });
+  }
+
+  markFailed(issueId: string, recipient: string, reason: string, now: string): Promise<void> {
+    return this.update(issueId, recipient, { status: 'failed', reason, updatedAt: now });
+  }
+
+  release(issueId: string, recipient: string): Promise<void> {
+    return this.exclusive(key(issueId, recipient), (k) => this.write(k, null));
+  }
+
+  get(issueId: string, recipient: string): Promise<LedgerRecord | undefined> {
+    return this.read(key(issueId, recipient));
+  }
+
+  async *records(issueId: string): AsyncIterable<LedgerRecord> {
+    await this.settled();
+    for await (const [, value] of this.db.iterator({ gte: `${issueId}\u0000`, lt: `${issueId}\u0001` })) yield value;
+  }
+
+  async close(): Promise<void> {
+    await this.settled();
+    await this.db.close();
+  }
+
+  private update(issueId: string, recipient: string, change: Partial<LedgerRecord>): Promise<void> {
+    return this.exclusive(key(issueId, recipient), async (k) => {
+      const existing = await this.read(k);
+      if (!existing) throw new DigestError(`ledger has no claim for a recipient of ${issueId}: the ledger was changed during the run`);
+      await this.write(k, { ...existing, ...change });
+    });
+  }
+
+  private async read(k: string): Promise<LedgerRecord | undefined> {
+    if (this.pending.has(k)) return this.pending.get(k) ?? undefined;
+    return this.db.get(k);
+  }
+
+  /** Queues a write and resolves once it is on disk. */
+  private write(k: string, value: LedgerRecord | null): Promise<void> {
+    this.pending.set(k, value);
+    this.batch.push({ key: k, value });
+    this.nextCommit ??= this.committing
+      .catch(() => undefined)
+      .then(() => new Promise((resolve) => setImmediate(resolve)))
+      .then(() => {
+        const batch = this.batch;
+        this.batch = [];
+        this.nextCommit = undefined;
+        this.committing = this.commit(batch);
+        return this.committing;
+      });
+    return this.nextCommit;
+  }
+
+  private async commit(batch: { key: string; value: LedgerRecord | null }[]): Promise<void> {
+    try {
+      await this.db.batch(
+        batch.map(({ key: k, value }) => (value ? { type: 'put' as const, key: k, value } : { type: 'del' as const, key: k })),
+        { sync: true },
+      );
+    } finally {
+      for (const { key: k, value } of batch) if (this.pending.get(k) === value) this.pending.delete(k);
+    }
+  }
+
+  private async settled(): Promise<void> {
+    await this.nextCommit?.catch(() => undefined);
+    await this.committing.catch(() => undefined);
+  }
+
+  /** Runs `work` with no other operation on the same key in between. */
+  private exclusive<T>(k: string, work: (k: string) => Promise<T>): Promise<T> {
+    const previous = this.locks.get(k) ?? Promise.resolve();
+    const run = previous.then(() => work(k));
+    const settled = run.catch(() => undefined);
+    this.locks.set(k, settled);
+    void settled.then(() => {
+      if (this.locks.get(k) === settled) this.locks.delete(k);
+    });
+    return run;
+  }
+}
+
+function key(issueId: string, recipient: string): string {
+  return `${issueId}\u0000${recipient}`;
+}

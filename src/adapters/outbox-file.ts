@@ -1,0 +1,34 @@
+import { createHash } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { OutgoingMessage, Outbox } from '../core/outbox.js';
+import { writeFileAtomic } from './fs-output.js';
+
+/**
+ * The local outbox: one `.eml` file per message in a folder, which any mail program opens.
+ * File names come from the address but can never leave the folder or collide: unsafe
+ * characters are replaced and a hash of the whole address is added.
+ */
+export class FileOutbox implements Outbox {
+  private ready: Promise<unknown> | undefined;
+
+  constructor(readonly folder: string) {}
+
+  async send(message: OutgoingMessage): Promise<{ messageId: string }> {
+    this.ready ??= mkdir(this.folder, { recursive: true });
+    await this.ready;
+    await writeFileAtomic(join(this.folder, emlFileName(message.to)), message.raw);
+    return { messageId: message.messageId };
+  }
+}
+
+/** `ana.silva@example.org` → `ana.silva_at_example.org-1f2e3d4c.eml` */
+export function emlFileName(address: string): string {
+  const readable = address
+    .replace('@', '_at_')
+    .replace(/[^A-Za-z0-9._+-]/g, '_')
+    .replace(/^\.+/, '_')
+    .slice(0, 80);
+  const hash = createHash('sha256').update(address).digest('hex').slice(0, 8);
+  return `${readable}-${hash}.eml`;
+}

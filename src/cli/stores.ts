@@ -1,0 +1,57 @@
+import { join } from 'node:path';
+import { UsageError } from '../core/errors.js';
+import type { DeliveryLedger } from '../core/ledger.js';
+import type { Outbox } from '../core/outbox.js';
+import type { SubscriberStore } from '../core/subscriber.js';
+import type { InvalidRow } from '../adapters/subscribers-csv.js';
+import type { Settings } from './settings.js';
+
+/**
+ * Builds the adapters a command asks for from its settings. AWS clients are loaded only when a
+ * DynamoDB table or SES is named, so local runs start fast.
+ */
+export async function openSubscriberStore(settings: Settings, onInvalid?: (row: InvalidRow) => void): Promise<SubscriberStore> {
+  if (settings.subscribers.startsWith('dynamodb:')) {
+    const { createDocumentClient, parseDynamoUrl } = await import('../adapters/dynamodb.js');
+    const { DynamoSubscriberStore } = await import('../adapters/subscribers-dynamodb.js');
+    const table = parseDynamoUrl(settings.subscribers);
+    if (!table) throw new UsageError(`--subscribers ${settings.subscribers} is not a table URL: use dynamodb://TABLE`);
+    return new DynamoSubscriberStore(createDocumentClient(dynamoEndpoint(settings)), table);
+  }
+  const { CsvSubscriberStore } = await import('../adapters/subscribers-csv.js');
+  return new CsvSubscriberStore(settings.subscribers, onInvalid);
+}
+
+export async function openLedger(settings: Settings): Promise<{ ledger: DeliveryLedger; label: string }> {
+  const spec = settings.ledger ?? join(settings.digest, 'ledger');
+  if (spec.startsWith('dynamodb:')) {
+    const { createDocumentClient, parseDynamoUrl } = await import('../adapters/dynamodb.js');
+    const { DynamoLedger } = await import('../adapters/ledger-dynamodb.js');
+    const table = parseDynamoUrl(spec);
+    if (!table) throw new UsageError(`--ledger ${spec} is not a table URL: use dynamodb://TABLE`);
+    return { ledger: new DynamoLedger(createDocumentClient(dynamoEndpoint(settings)), table), label: spec };
+  }
+  const { LevelLedger } = await import('../adapters/ledger-level.js');
+  return { ledger: await LevelLedger.open(spec), label: spec };
+}
+
+export async function openOutbox(settings: Settings): Promise<{ outbox: Outbox; label: string }> {
+  const spec = settings.outbox ?? `file:${join(settings.digest, 'outbox')}`;
+  if (spec === 'ses') {
+    const { SesOutbox } = await import('../adapters/outbox-ses.js');
+    return {
+      outbox: new SesOutbox({
+        ...(settings.configurationSet ? { configurationSetName: settings.configurationSet } : {}),
+        ...(settings.sesEndpoint ? { endpoint: settings.sesEndpoint } : {}),
+      }),
+      label: 'SES',
+    };
+  }
+  const { FileOutbox } = await import('../adapters/outbox-file.js');
+  const folder = spec.slice('file:'.length);
+  return { outbox: new FileOutbox(folder), label: `the file outbox ${folder}` };
+}
+
+function dynamoEndpoint(settings: Settings): string | undefined {
+  return settings.dynamodbEndpoint ?? process.env.AWS_ENDPOINT_URL_DYNAMODB;
+}
