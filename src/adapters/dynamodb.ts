@@ -8,7 +8,9 @@ export function createDocumentClient(endpoint?: string): DynamoDBDocumentClient 
     region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
   };
   if (endpoint) config.endpoint = endpoint;
-  return DynamoDBDocumentClient.from(new DynamoDBClient(config), { marshallOptions: { removeUndefinedValues: true } });
+  return DynamoDBDocumentClient.from(new DynamoDBClient(config), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
 }
 
 /** `dynamodb://table-name` → `table-name`. */

@@ -25,7 +25,14 @@ export interface DigestFiles {
 export async function writeDigestFiles(folder: string, files: DigestFiles): Promise<string[]> {
   await mkdir(folder, { recursive: true });
   const written: string[] = [];
-  for (const name of ['digest.html', 'digest.txt', 'digest.eml', 'message.html', 'message.txt', 'digest.json'] as const) {
+  for (const name of [
+    'digest.html',
+    'digest.txt',
+    'digest.eml',
+    'message.html',
+    'message.txt',
+    'digest.json',
+  ] as const) {
     const path = join(folder, name);
     const content = files[name];
     if (content === undefined) {

@@ -1,4 +1,11 @@
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  paginateQuery,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { ClaimResult, DeliveryLedger, LedgerRecord } from '../core/ledger.js';
 import { dynamoError, isConditionFailure } from './dynamodb.js';
 
@@ -39,7 +46,10 @@ export class DynamoLedger implements DeliveryLedger {
     } catch (error) {
       if (isConditionFailure(error)) {
         const existing = (error as { Item?: Record<string, unknown> }).Item;
-        return { claimed: false, existing: existing ? fromItem(existing) : ((await this.get(issueId, recipient)) as LedgerRecord) };
+        return {
+          claimed: false,
+          existing: existing ? fromItem(existing) : ((await this.get(issueId, recipient)) as LedgerRecord),
+        };
       }
       throw dynamoError(error, this.table);
     }
@@ -90,7 +100,9 @@ export class DynamoLedger implements DeliveryLedger {
 
   async get(issueId: string, recipient: string): Promise<LedgerRecord | undefined> {
     try {
-      const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: { issueId, recipient }, ConsistentRead: true }));
+      const { Item } = await this.client.send(
+        new GetCommand({ TableName: this.table, Key: { issueId, recipient }, ConsistentRead: true }),
+      );
       return Item ? fromItem(Item) : undefined;
     } catch (error) {
       throw dynamoError(error, this.table);
@@ -100,7 +112,12 @@ export class DynamoLedger implements DeliveryLedger {
   async *records(issueId: string): AsyncIterable<LedgerRecord> {
     const pages = paginateQuery(
       { client: this.client },
-      { TableName: this.table, KeyConditionExpression: 'issueId = :issue', ExpressionAttributeValues: { ':issue': issueId }, ConsistentRead: true },
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'issueId = :issue',
+        ExpressionAttributeValues: { ':issue': issueId },
+        ConsistentRead: true,
+      },
     );
     for await (const page of pages) for (const item of page.Items ?? []) yield fromItem(item);
   }

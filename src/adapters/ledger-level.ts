@@ -39,7 +39,14 @@ export class LevelLedger implements DeliveryLedger {
     return this.exclusive(key(issueId, recipient), async (k) => {
       const existing = await this.read(k);
       if (existing) return { claimed: false, existing };
-      await this.write(k, { issueId, recipient, status: 'claimed', attempts: 1, claimedAt: now, updatedAt: now });
+      await this.write(k, {
+        issueId,
+        recipient,
+        status: 'claimed',
+        attempts: 1,
+        claimedAt: now,
+        updatedAt: now,
+      });
       return { claimed: true };
     });
   }
@@ -71,7 +78,8 @@ export class LevelLedger implements DeliveryLedger {
 
   async *records(issueId: string): AsyncIterable<LedgerRecord> {
     await this.settled();
-    for await (const [, value] of this.db.iterator({ gte: `${issueId}\u0000`, lt: `${issueId}\u0001` })) yield value;
+    for await (const [, value] of this.db.iterator({ gte: `${issueId}\u0000`, lt: `${issueId}\u0001` }))
+      yield value;
   }
 
   async close(): Promise<void> {
@@ -82,7 +90,10 @@ export class LevelLedger implements DeliveryLedger {
   private update(issueId: string, recipient: string, change: Partial<LedgerRecord>): Promise<void> {
     return this.exclusive(key(issueId, recipient), async (k) => {
       const existing = await this.read(k);
-      if (!existing) throw new DigestError(`ledger has no claim for a recipient of ${issueId}: the ledger was changed during the run`);
+      if (!existing)
+        throw new DigestError(
+          `ledger has no claim for a recipient of ${issueId}: the ledger was changed during the run`,
+        );
       await this.write(k, { ...existing, ...change });
     });
   }
@@ -112,7 +123,9 @@ export class LevelLedger implements DeliveryLedger {
   private async commit(batch: { key: string; value: LedgerRecord | null }[]): Promise<void> {
     try {
       await this.db.batch(
-        batch.map(({ key: k, value }) => (value ? { type: 'put' as const, key: k, value } : { type: 'del' as const, key: k })),
+        batch.map(({ key: k, value }) =>
+          value ? { type: 'put' as const, key: k, value } : { type: 'del' as const, key: k },
+        ),
         { sync: true },
       );
     } finally {

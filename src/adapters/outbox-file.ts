@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { OutgoingMessage, Outbox } from '../core/outbox.js';
+import type { Outbox, OutgoingMessage } from '../core/outbox.js';
 import { writeFileAtomic } from './fs-output.js';
 
 /**

@@ -1,5 +1,15 @@
-import { GetSendQuotaCommand, SendRawEmailCommand, SESClient, type SESClientConfig } from '@aws-sdk/client-ses';
-import { DeliveryFailure, type DeliveryFailureKind, type OutgoingMessage, type Outbox } from '../core/outbox.js';
+import {
+  GetSendQuotaCommand,
+  SESClient,
+  type SESClientConfig,
+  SendRawEmailCommand,
+} from '@aws-sdk/client-ses';
+import {
+  DeliveryFailure,
+  type DeliveryFailureKind,
+  type Outbox,
+  type OutgoingMessage,
+} from '../core/outbox.js';
 
 export interface SesOutboxOptions {
   configurationSetName?: string;
@@ -33,7 +43,9 @@ export class SesOutbox implements Outbox {
           RawMessage: { Data: message.raw },
           Source: message.from,
           Destinations: [message.to],
-          ...(this.options.configurationSetName ? { ConfigurationSetName: this.options.configurationSetName } : {}),
+          ...(this.options.configurationSetName
+            ? { ConfigurationSetName: this.options.configurationSetName }
+            : {}),
         }),
       );
       return { messageId: response.MessageId ?? message.messageId };
@@ -45,7 +57,10 @@ export class SesOutbox implements Outbox {
   /** The account's maximum send rate, or undefined when SES does not say (a local server). */
   async maxSendRate(): Promise<number | undefined> {
     try {
-      const quota = await this.client.send(new GetSendQuotaCommand({}));
+      // Some SES stand-ins never answer this call: don't wait long for it.
+      const quota = await this.client.send(new GetSendQuotaCommand({}), {
+        abortSignal: AbortSignal.timeout(5000),
+      });
       return quota.MaxSendRate && quota.MaxSendRate > 0 ? quota.MaxSendRate : undefined;
     } catch {
       return undefined;
@@ -68,24 +83,54 @@ export function classifySesError(error: unknown, from: string): DeliveryFailure 
   const fail = (kind: DeliveryFailureKind, text: string) => new DeliveryFailure(kind, text, { cause: error });
 
   if (/daily message quota exceeded/i.test(message)) {
-    return fail('account', 'SES daily sending quota is used up: run `digest send` again tomorrow, or ask AWS for a higher quota');
+    return fail(
+      'account',
+      'SES daily sending quota is used up: run `digest send` again tomorrow, or ask AWS for a higher quota',
+    );
   }
-  if (name === 'Throttling' || name === 'ThrottlingException' || /maximum sending rate exceeded/i.test(message)) {
+  if (
+    name === 'Throttling' ||
+    name === 'ThrottlingException' ||
+    /maximum sending rate exceeded/i.test(message)
+  ) {
     return fail('throttled', `${name}: ${message}`);
   }
   if (name === 'AccountSendingPausedException') {
-    return fail('account', 'SES sending is paused for this account: see the SES console (reputation dashboard) before sending again');
+    return fail(
+      'account',
+      'SES sending is paused for this account: see the SES console (reputation dashboard) before sending again',
+    );
   }
   if (name === 'ConfigurationSetDoesNotExistException' || name === 'ConfigurationSetSendingPausedException') {
-    return fail('account', `SES configuration set problem (${name}): check the configuration set the stack created`);
+    return fail(
+      'account',
+      `SES configuration set problem (${name}): check the configuration set the stack created`,
+    );
   }
-  if (name === 'MailFromDomainNotVerifiedException' || (name === 'MessageRejected' && /not verified/i.test(message) && message.includes(addressOf(from)))) {
-    return fail('account', `the sender ${addressOf(from)} is not verified in SES: verify the domain (see README "Deploy") and try again`);
+  if (
+    name === 'MailFromDomainNotVerifiedException' ||
+    (name === 'MessageRejected' && /not verified/i.test(message) && message.includes(addressOf(from)))
+  ) {
+    return fail(
+      'account',
+      `the sender ${addressOf(from)} is not verified in SES: verify the domain (see README "Deploy") and try again`,
+    );
   }
-  if (name === 'MessageRejected' || name === 'InvalidParameterValue') return fail('permanent', `${name}: ${message}`);
-  if (status >= 500 || status === 0 || name === 'ServiceUnavailable' || name === 'TimeoutError') return fail('transient', `${name}: ${message}`);
-  if (name === 'AccessDenied' || name === 'AccessDeniedException' || name === 'UnrecognizedClientException' || name === 'InvalidClientTokenId' || name === 'CredentialsProviderError') {
-    return fail('account', `SES refused the credentials (${name}): check AWS credentials and the ses:SendRawEmail permission`);
+  if (name === 'MessageRejected' || name === 'InvalidParameterValue')
+    return fail('permanent', `${name}: ${message}`);
+  if (status >= 500 || status === 0 || name === 'ServiceUnavailable' || name === 'TimeoutError')
+    return fail('transient', `${name}: ${message}`);
+  if (
+    name === 'AccessDenied' ||
+    name === 'AccessDeniedException' ||
+    name === 'UnrecognizedClientException' ||
+    name === 'InvalidClientTokenId' ||
+    name === 'CredentialsProviderError'
+  ) {
+    return fail(
+      'account',
+      `SES refused the credentials (${name}): check AWS credentials and the ses:SendRawEmail permission`,
+    );
   }
   return fail('permanent', `${name}: ${message}`);
 }

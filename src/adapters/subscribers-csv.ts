@@ -41,7 +41,9 @@ export class CsvSubscriberStore implements SubscriberStore {
   async *all(): AsyncIterable<Subscriber> {
     const fallbackTime = await this.modifiedTime();
     if (!fallbackTime) {
-      throw new DigestError(`subscribers file not found: ${this.path}: add subscribers with "digest subscribers import FILE.csv"`);
+      throw new DigestError(
+        `subscribers file not found: ${this.path}: add subscribers with "digest subscribers import FILE.csv"`,
+      );
     }
     for await (const { record, line } of csvRecords(this.path)) {
       const subscriber = toSubscriber(record, fallbackTime);
@@ -56,10 +58,14 @@ export class CsvSubscriberStore implements SubscriberStore {
     return undefined;
   }
 
-  async importRows(rows: AsyncIterable<ImportRow>, onOutcome: (row: ImportRow, outcome: ImportOutcome) => void): Promise<void> {
+  async importRows(
+    rows: AsyncIterable<ImportRow>,
+    onOutcome: (row: ImportRow, outcome: ImportOutcome) => void,
+  ): Promise<void> {
     const folder = await mkdtemp(join(tmpdir(), 'digest-import-'));
     const index = new ClassicLevel<string, Subscriber>(folder, { valueEncoding: 'json' });
     try {
+      await index.open();
       if (await this.modifiedTime()) {
         let batch = index.batch();
         for await (const subscriber of this.all()) {
@@ -117,7 +123,13 @@ export class CsvSubscriberStore implements SubscriberStore {
     const temporary = join(dirname(this.path), `.${Date.now()}-${process.pid}.subscribers.tmp`);
     const rows = (async function* () {
       for await (const subscriber of subscribers) {
-        yield [subscriber.email, subscriber.status, subscriber.name ?? '', subscriber.createdAt, subscriber.updatedAt];
+        yield [
+          subscriber.email,
+          subscriber.status,
+          subscriber.name ?? '',
+          subscriber.createdAt,
+          subscriber.updatedAt,
+        ];
       }
     })();
     try {
@@ -150,11 +162,15 @@ function toSubscriber(record: Record<string, string>, fallbackTime: string): Sub
  * Reads an import file (CSV with an `email` column; `name` and `status` optional), validating and
  * normalising each row. Bad rows are reported with their line number; nothing else is dropped.
  */
-export async function* readImportFile(path: string, onInvalid: (row: InvalidRow) => void): AsyncIterable<ImportRow> {
+export async function* readImportFile(
+  path: string,
+  onInvalid: (row: InvalidRow) => void,
+): AsyncIterable<ImportRow> {
   let checkedHeader = false;
   for await (const { record, line } of csvRecords(path)) {
     if (!checkedHeader) {
-      if (!('email' in record)) throw new DigestError(`${path}: the first line must be a header with an "email" column`);
+      if (!('email' in record))
+        throw new DigestError(`${path}: the first line must be a header with an "email" column`);
       checkedHeader = true;
     }
     const address = normalizeAddress(record.email ?? '');
@@ -164,10 +180,17 @@ export async function* readImportFile(path: string, onInvalid: (row: InvalidRow)
     }
     const status = record.status?.toLowerCase();
     if (status && !SUBSCRIBER_STATUSES.includes(status as SubscriberStatus)) {
-      onInvalid({ line, reason: `status "${record.status}" is not one of ${SUBSCRIBER_STATUSES.join(', ')}` });
+      onInvalid({
+        line,
+        reason: `status "${record.status}" is not one of ${SUBSCRIBER_STATUSES.join(', ')}`,
+      });
       continue;
     }
-    yield { email: address.email, ...(record.name ? { name: record.name } : {}), ...(status ? { status: status as SubscriberStatus } : {}) };
+    yield {
+      email: address.email,
+      ...(record.name ? { name: record.name } : {}),
+      ...(status ? { status: status as SubscriberStatus } : {}),
+    };
   }
 }
 
@@ -183,7 +206,10 @@ async function* csvRecords(path: string): AsyncIterable<{ record: Record<string,
       info: true,
     }),
   );
-  for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+  for await (const { record, info } of parser as AsyncIterable<{
+    record: Record<string, string>;
+    info: { lines: number };
+  }>) {
     yield { record, line: info.lines };
   }
 }

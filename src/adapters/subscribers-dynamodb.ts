@@ -1,6 +1,19 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  paginateScan,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { forEachConcurrent } from '../core/concurrency.js';
-import { type ImportOutcome, type ImportRow, mergeImport, type Subscriber, type SubscriberStatus, type SubscriberStore } from '../core/subscriber.js';
+import {
+  type ImportOutcome,
+  type ImportRow,
+  mergeImport,
+  type Subscriber,
+  type SubscriberStatus,
+  type SubscriberStore,
+} from '../core/subscriber.js';
 import { dynamoError, isConditionFailure } from './dynamodb.js';
 
 /**
@@ -27,14 +40,19 @@ export class DynamoSubscriberStore implements SubscriberStore {
 
   async get(email: string): Promise<Subscriber | undefined> {
     try {
-      const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: { email }, ConsistentRead: true }));
+      const { Item } = await this.client.send(
+        new GetCommand({ TableName: this.table, Key: { email }, ConsistentRead: true }),
+      );
       return Item as Subscriber | undefined;
     } catch (error) {
       throw dynamoError(error, this.table);
     }
   }
 
-  async importRows(rows: AsyncIterable<ImportRow>, onOutcome: (row: ImportRow, outcome: ImportOutcome) => void): Promise<void> {
+  async importRows(
+    rows: AsyncIterable<ImportRow>,
+    onOutcome: (row: ImportRow, outcome: ImportOutcome) => void,
+  ): Promise<void> {
     await forEachConcurrent(rows, this.concurrency, async (row) => onOutcome(row, await this.importOne(row)));
   }
 

@@ -2,8 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { DigestError, UsageError } from '../core/errors.js';
 import { describeBuild, runBuild } from './build-command.js';
 import { describeSend, runSend } from './send-command.js';
-import { registerSubscribers } from './subscribers-command.js';
 import { resolveSettings, type SettingKey } from './settings.js';
+import { registerSubscribers } from './subscribers-command.js';
 
 export const EXIT = { ok: 0, fatal: 1, usage: 2 } as const;
 

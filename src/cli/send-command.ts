@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { writeFileAtomic } from '../adapters/fs-output.js';
-import type { DigestManifest } from '../core/build.js';
 import { maskAddress, normalizeAddress } from '../core/address.js';
+import type { DigestManifest } from '../core/build.js';
 import { buildMessage, type DeliverySummary, deliverIssue, type Issue } from '../core/deliver.js';
 import { DigestError, UsageError } from '../core/errors.js';
 import { TokenBucket } from '../core/rate.js';
@@ -47,17 +47,22 @@ export async function runSend(settings: Settings, signal?: AbortSignal): Promise
   const { outbox, label: outboxLabel } = await openOutbox(settings);
   const usesSes = outboxLabel === 'SES';
   if (usesSes && !settings.unsubscribeSecret) {
-    throw new UsageError('sending through SES needs an unsubscribe secret: set DIGEST_UNSUBSCRIBE_SECRET (16+ characters)');
+    throw new UsageError(
+      'sending through SES needs an unsubscribe secret: set DIGEST_UNSUBSCRIBE_SECRET (16+ characters)',
+    );
   }
   const identity = listIdentity(settings);
   const unsubscribeSecret = settings.unsubscribeSecret ?? DEVELOPMENT_SECRET;
   try {
-    if (settings.test) return await sendTest(settings.test, issue, { identity, unsubscribeSecret }, outbox, outboxLabel);
+    if (settings.test)
+      return await sendTest(settings.test, issue, { identity, unsubscribeSecret }, outbox, outboxLabel);
 
     const rate = settings.rate ?? (await outbox.maxSendRate?.()) ?? (usesSes ? 1 : undefined);
     const bucket = rate ? new TokenBucket(rate) : undefined;
     const invalidRows: string[] = [];
-    const store = await openSubscriberStore(settings, (row) => invalidRows.push(`line ${row.line}: ${row.reason}`));
+    const store = await openSubscriberStore(settings, (row) =>
+      invalidRows.push(`line ${row.line}: ${row.reason}`),
+    );
     const { ledger, label: ledgerLabel } = await openLedger(settings);
     const progress = progressLine();
     const startedAt = new Date();
@@ -99,7 +104,13 @@ export async function runSend(settings: Settings, signal?: AbortSignal): Promise
         2,
       )}\n`,
     );
-    const report = formatSendReport(summary, { outboxLabel, rate, invalidRows, summaryPath, developmentSecret: !settings.unsubscribeSecret });
+    const report = formatSendReport(summary, {
+      outboxLabel,
+      rate,
+      invalidRows,
+      summaryPath,
+      developmentSecret: !settings.unsubscribeSecret,
+    });
     return { report, summary, incomplete: summary.stoppedBy !== undefined };
   } finally {
     await outbox.close?.();
@@ -112,12 +123,16 @@ async function loadIssue(settings: Settings): Promise<Issue> {
     try {
       return await readFile(join(folder, name), 'utf8');
     } catch {
-      throw new DigestError(`no built digest in ${folder} (${name} is missing): run "digest build --out ${folder}" first`);
+      throw new DigestError(
+        `no built digest in ${folder} (${name} is missing): run "digest build --out ${folder}" first`,
+      );
     }
   };
   const manifest = JSON.parse(await read('digest.json')) as DigestManifest;
   if (manifest.items.length === 0) {
-    throw new DigestError(`digest ${manifest.issueId} in ${folder} has no items, so there is nothing to send: build another period`);
+    throw new DigestError(
+      `digest ${manifest.issueId} in ${folder} has no items, so there is nothing to send: build another period`,
+    );
   }
   return {
     issueId: manifest.issueId,
@@ -136,34 +151,62 @@ async function sendTest(
 ): Promise<SendRun> {
   const normalized = normalizeAddress(address);
   if (!normalized.ok) throw new UsageError(`--test ${normalized.reason}`);
-  const message = await buildMessage({ ...issue, subject: `[Test] ${issue.subject}` }, normalized.email, context);
+  const message = await buildMessage(
+    { ...issue, subject: `[Test] ${issue.subject}` },
+    normalized.email,
+    context,
+  );
   try {
     const { messageId } = await outbox.send(message);
-    return { report: `Test message for ${issue.issueId} sent to ${maskAddress(normalized.email)} through ${outboxLabel} (message id ${messageId}). The ledger was not touched.`, incomplete: false };
+    return {
+      report: `Test message for ${issue.issueId} sent to ${maskAddress(normalized.email)} through ${outboxLabel} (message id ${messageId}). The ledger was not touched.`,
+      incomplete: false,
+    };
   } catch (error) {
-    throw new DigestError(`test message to ${maskAddress(normalized.email)} failed: ${(error as Error).message}`, { cause: error });
+    throw new DigestError(
+      `test message to ${maskAddress(normalized.email)} failed: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
 }
 
 function formatSendReport(
   summary: DeliverySummary,
-  context: { outboxLabel: string; rate: number | undefined; invalidRows: string[]; summaryPath: string; developmentSecret: boolean },
+  context: {
+    outboxLabel: string;
+    rate: number | undefined;
+    invalidRows: string[];
+    summaryPath: string;
+    developmentSecret: boolean;
+  },
 ): string {
   const lines: string[] = [];
   const number = (value: number) => value.toLocaleString('en');
-  const suppressed = summary.suppressed.unsubscribed + summary.suppressed.bounced + summary.suppressed.complained;
+  const suppressed =
+    summary.suppressed.unsubscribed + summary.suppressed.bounced + summary.suppressed.complained;
   if (summary.dryRun) {
     lines.push(`Dry run for ${summary.issueId} through ${context.outboxLabel}: nothing was sent.`);
     lines.push(`  would send           ${number(summary.wouldSend)}`);
-  } else if (summary.sent === 0 && summary.active > 0 && summary.alreadySent + summary.alreadyFailed === summary.active) {
-    lines.push(`Nothing to send: all ${number(summary.active)} active subscribers already have a delivery record for ${summary.issueId}.`);
+  } else if (
+    summary.sent === 0 &&
+    summary.active > 0 &&
+    summary.alreadySent + summary.alreadyFailed === summary.active
+  ) {
+    lines.push(
+      `Nothing to send: all ${number(summary.active)} active subscribers already have a delivery record for ${summary.issueId}.`,
+    );
   } else {
-    lines.push(`Sent ${summary.issueId} through ${context.outboxLabel}${context.rate ? ` at up to ${context.rate}/s` : ''}.`);
-    lines.push(`  sent                 ${number(summary.sent)}${summary.resent ? ` (${number(summary.resent)} unconfirmed sent again)` : ''}`);
+    lines.push(
+      `Sent ${summary.issueId} through ${context.outboxLabel}${context.rate ? ` at up to ${context.rate}/s` : ''}.`,
+    );
+    lines.push(
+      `  sent                 ${number(summary.sent)}${summary.resent ? ` (${number(summary.resent)} unconfirmed sent again)` : ''}`,
+    );
   }
   lines.push(`  active subscribers   ${number(summary.active)}`);
   if (!summary.dryRun) lines.push(`  failed               ${number(summary.failed)}`);
-  for (const [reason, count] of Object.entries(summary.failedByReason)) lines.push(`    ${number(count)} × ${reason}`);
+  for (const [reason, count] of Object.entries(summary.failedByReason))
+    lines.push(`    ${number(count)} × ${reason}`);
   lines.push(`  already sent         ${number(summary.alreadySent)}`);
   if (summary.alreadyFailed) lines.push(`  failed earlier       ${number(summary.alreadyFailed)}`);
   lines.push(`  unconfirmed          ${number(summary.unconfirmed)}`);
@@ -181,11 +224,15 @@ function formatSendReport(
   if (context.invalidRows.length > 0) {
     lines.push('', `${context.invalidRows.length} row(s) of the subscriber list were not usable:`);
     for (const row of context.invalidRows.slice(0, 10)) lines.push(`  - ${row}`);
-    if (context.invalidRows.length > 10) lines.push(`  … and ${context.invalidRows.length - 10} more (see the summary file)`);
+    if (context.invalidRows.length > 10)
+      lines.push(`  … and ${context.invalidRows.length - 10} more (see the summary file)`);
   }
   if (summary.stoppedBy) lines.push('', `Stopped: ${summary.stoppedBy}`);
   if (context.developmentSecret) {
-    lines.push('', 'Unsubscribe links are signed with a development secret: set DIGEST_UNSUBSCRIBE_SECRET before sending real mail.');
+    lines.push(
+      '',
+      'Unsubscribe links are signed with a development secret: set DIGEST_UNSUBSCRIBE_SECRET before sending real mail.',
+    );
   }
   lines.push('', `Summary: ${context.summaryPath}`);
   return lines.join('\n');

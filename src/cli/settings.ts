@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { DEFAULT_MAX_BRIEFING_BYTES } from '../core/briefing.js';
-import { ConfigError, UsageError } from '../core/errors.js';
 import type { ListIdentity } from '../core/compose.js';
+import { ConfigError, UsageError } from '../core/errors.js';
 import type { PeriodRequest } from '../core/period.js';
 
 /**

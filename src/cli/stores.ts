@@ -1,21 +1,25 @@
 import { join } from 'node:path';
+import type { InvalidRow } from '../adapters/subscribers-csv.js';
 import { UsageError } from '../core/errors.js';
 import type { DeliveryLedger } from '../core/ledger.js';
 import type { Outbox } from '../core/outbox.js';
 import type { SubscriberStore } from '../core/subscriber.js';
-import type { InvalidRow } from '../adapters/subscribers-csv.js';
 import type { Settings } from './settings.js';
 
 /**
  * Builds the adapters a command asks for from its settings. AWS clients are loaded only when a
  * DynamoDB table or SES is named, so local runs start fast.
  */
-export async function openSubscriberStore(settings: Settings, onInvalid?: (row: InvalidRow) => void): Promise<SubscriberStore> {
+export async function openSubscriberStore(
+  settings: Settings,
+  onInvalid?: (row: InvalidRow) => void,
+): Promise<SubscriberStore> {
   if (settings.subscribers.startsWith('dynamodb:')) {
     const { createDocumentClient, parseDynamoUrl } = await import('../adapters/dynamodb.js');
     const { DynamoSubscriberStore } = await import('../adapters/subscribers-dynamodb.js');
     const table = parseDynamoUrl(settings.subscribers);
-    if (!table) throw new UsageError(`--subscribers ${settings.subscribers} is not a table URL: use dynamodb://TABLE`);
+    if (!table)
+      throw new UsageError(`--subscribers ${settings.subscribers} is not a table URL: use dynamodb://TABLE`);
     return new DynamoSubscriberStore(createDocumentClient(dynamoEndpoint(settings)), table);
   }
   const { CsvSubscriberStore } = await import('../adapters/subscribers-csv.js');

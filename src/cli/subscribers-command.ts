@@ -1,7 +1,13 @@
 import { type Command, Option } from 'commander';
 import { normalizeAddress } from '../core/address.js';
 import { DigestError, UsageError } from '../core/errors.js';
-import { type ImportOutcome, type ImportRow, SUBSCRIBER_STATUSES, type SubscriberStatus, type SubscriberStore } from '../core/subscriber.js';
+import {
+  type ImportOutcome,
+  type ImportRow,
+  SUBSCRIBER_STATUSES,
+  type SubscriberStatus,
+  type SubscriberStore,
+} from '../core/subscriber.js';
 import type { Settings } from './settings.js';
 import { openSubscriberStore } from './stores.js';
 
@@ -13,13 +19,18 @@ export function registerSubscribers(program: Command, settingsFor: WithSettings,
   const group = program
     .command('subscribers')
     .summary('manage the subscriber list (a CSV file or a DynamoDB table)')
-    .description('Manage the subscriber list. The store is a CSV file or dynamodb://TABLE, from --subscribers (default: subscribers.csv).');
-  const storeOption = () => new Option('--subscribers <file|dynamodb://table>', 'the subscriber store (default: subscribers.csv)');
+    .description(
+      'Manage the subscriber list. The store is a CSV file or dynamodb://TABLE, from --subscribers (default: subscribers.csv).',
+    );
+  const storeOption = () =>
+    new Option('--subscribers <file|dynamodb://table>', 'the subscriber store (default: subscribers.csv)');
   const dynamoOption = () => new Option('--dynamodb-endpoint <url>', 'a local DynamoDB endpoint');
 
   group
     .command('import')
-    .description('add the addresses of a CSV file (an "email" column; "name" and "status" optional); never re-activates an unsubscribed, bounced or complained address')
+    .description(
+      'add the addresses of a CSV file (an "email" column; "name" and "status" optional); never re-activates an unsubscribed, bounced or complained address',
+    )
     .argument('<file.csv>')
     .addOption(storeOption())
     .addOption(dynamoOption())
@@ -27,7 +38,12 @@ export function registerSubscribers(program: Command, settingsFor: WithSettings,
       const settings = settingsFor(options);
       const { readImportFile } = await import('../adapters/subscribers-csv.js');
       const invalid: string[] = [];
-      const counts: Record<ImportOutcome, number> = { added: 0, updated: 0, unchanged: 0, 'kept-suppressed': 0 };
+      const counts: Record<ImportOutcome, number> = {
+        added: 0,
+        updated: 0,
+        unchanged: 0,
+        'kept-suppressed': 0,
+      };
       await withStore(settings, (store) =>
         store.importRows(
           readImportFile(file, (row) => invalid.push(`line ${row.line}: ${row.reason}`)),
@@ -43,7 +59,9 @@ export function registerSubscribers(program: Command, settingsFor: WithSettings,
         [
           `Imported ${file} into ${settings.subscribers}:`,
           `  added ${counts.added}, updated ${counts.updated}, unchanged ${counts.unchanged}, kept unsubscribed/bounced/complained ${counts['kept-suppressed']}`,
-          ...(invalid.length ? [`  ${invalid.length} line(s) skipped:`, ...invalid.slice(0, 50).map((line) => `    - ${line}`)] : []),
+          ...(invalid.length
+            ? [`  ${invalid.length} line(s) skipped:`, ...invalid.slice(0, 50).map((line) => `    - ${line}`)]
+            : []),
           ...(invalid.length > 50 ? [`    … and ${invalid.length - 50} more`] : []),
         ].join('\n'),
       );
@@ -58,7 +76,10 @@ export function registerSubscribers(program: Command, settingsFor: WithSettings,
     .addOption(dynamoOption())
     .action(async (email: string, options: Record<string, unknown>) => {
       const settings = settingsFor(options);
-      const row: ImportRow = { email: validAddress(email), ...(typeof options.name === 'string' ? { name: options.name } : {}) };
+      const row: ImportRow = {
+        email: validAddress(email),
+        ...(typeof options.name === 'string' ? { name: options.name } : {}),
+      };
       let outcome: ImportOutcome = 'unchanged';
       await withStore(settings, (store) =>
         store.importRows(once(row), (_row, result) => {
@@ -88,7 +109,17 @@ export function registerSubscribers(program: Command, settingsFor: WithSettings,
       await withStore(settings, async (store) => {
         for await (const subscriber of store.all()) {
           if (status && subscriber.status !== status) continue;
-          out([subscriber.email, subscriber.status, subscriber.name ?? '', subscriber.createdAt, subscriber.updatedAt].map(csvField).join(','));
+          out(
+            [
+              subscriber.email,
+              subscriber.status,
+              subscriber.name ?? '',
+              subscriber.createdAt,
+              subscriber.updatedAt,
+            ]
+              .map(csvField)
+              .join(','),
+          );
         }
       });
     });
@@ -102,8 +133,11 @@ export function registerSubscribers(program: Command, settingsFor: WithSettings,
     .action(async (email: string, options: Record<string, unknown>) => {
       const settings = settingsFor(options);
       const address = validAddress(email);
-      const found = await withStore(settings, (store) => store.setStatus(address, 'unsubscribed', new Date().toISOString()));
-      if (!found) throw new DigestError(`${address} is not on the list ${settings.subscribers}: nothing changed`);
+      const found = await withStore(settings, (store) =>
+        store.setStatus(address, 'unsubscribed', new Date().toISOString()),
+      );
+      if (!found)
+        throw new DigestError(`${address} is not on the list ${settings.subscribers}: nothing changed`);
       out(`Unsubscribed ${address}.`);
     });
 
@@ -114,13 +148,21 @@ export function registerSubscribers(program: Command, settingsFor: WithSettings,
     .addOption(dynamoOption())
     .action(async (options: Record<string, unknown>) => {
       const settings = settingsFor(options);
-      const counts: Record<SubscriberStatus, number> = { active: 0, unsubscribed: 0, bounced: 0, complained: 0 };
+      const counts: Record<SubscriberStatus, number> = {
+        active: 0,
+        unsubscribed: 0,
+        bounced: 0,
+        complained: 0,
+      };
       await withStore(settings, async (store) => {
         for await (const subscriber of store.all()) counts[subscriber.status]++;
       });
       const total = Object.values(counts).reduce((sum, value) => sum + value, 0);
       out(
-        [`${total} subscribers in ${settings.subscribers}:`, ...SUBSCRIBER_STATUSES.map((status) => `  ${status.padEnd(13)}${counts[status]}`)].join('\n'),
+        [
+          `${total} subscribers in ${settings.subscribers}:`,
+          ...SUBSCRIBER_STATUSES.map((status) => `  ${status.padEnd(13)}${counts[status]}`),
+        ].join('\n'),
       );
     });
 }

@@ -14,8 +14,10 @@ export type AddressResult = { ok: true; email: string } | { ok: false; reason: s
 export function normalizeAddress(raw: string): AddressResult {
   const email = raw.trim().normalize('NFC').toLowerCase();
   if (email === '') return { ok: false, reason: 'the address is empty' };
-  if (/[\s<>,;"()\\[\]]/u.test(email)) return { ok: false, reason: `"${raw.trim()}" is not a single plain email address` };
-  if (!emailSchema.safeParse(email).success) return { ok: false, reason: `"${raw.trim()}" is not a valid email address` };
+  if (/[\s<>,;"()\\[\]]/u.test(email))
+    return { ok: false, reason: `"${raw.trim()}" is not a single plain email address` };
+  if (!emailSchema.safeParse(email).success)
+    return { ok: false, reason: `"${raw.trim()}" is not a valid email address` };
   return { ok: true, email };
 }
 

@@ -10,7 +10,8 @@ export async function forEachConcurrent<T>(
   concurrency: number,
   work: (item: T) => Promise<void>,
 ): Promise<void> {
-  const iterator = Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : toAsync(items[Symbol.iterator]());
+  const iterator =
+    Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : toAsync(items[Symbol.iterator]());
   // Async iterators must not be pulled concurrently: workers take turns.
   let pulling: Promise<unknown> = Promise.resolve();
   const next = (): Promise<IteratorResult<T>> => {

@@ -108,7 +108,8 @@ export async function deliverIssue(
 
   const unconfirmed = (email: string) => {
     summary.unconfirmed++;
-    if (summary.unconfirmedRecipients.length < UNCONFIRMED_LISTED) summary.unconfirmedRecipients.push(maskAddress(email));
+    if (summary.unconfirmedRecipients.length < UNCONFIRMED_LISTED)
+      summary.unconfirmedRecipients.push(maskAddress(email));
   };
 
   async function deliverTo(subscriber: Subscriber): Promise<void> {
@@ -137,7 +138,8 @@ export async function deliverIssue(
       const { existing } = claim;
       if (existing.status === 'sent') summary.alreadySent++;
       else if (existing.status === 'failed') summary.alreadyFailed++;
-      else if (context.resendUnconfirmed && (await ledger.reclaim(issue.issueId, email, now()))) resending = true;
+      else if (context.resendUnconfirmed && (await ledger.reclaim(issue.issueId, email, now())))
+        resending = true;
       else unconfirmed(email);
       if (!resending) return;
     }
@@ -162,7 +164,8 @@ export async function deliverIssue(
           return;
         }
         if (failure.kind === 'permanent') return fail(email, failure.message);
-        if (attempt + 1 >= backoff.maxAttempts) return fail(email, `gave up after ${backoff.maxAttempts} attempts: ${failure.message}`);
+        if (attempt + 1 >= backoff.maxAttempts)
+          return fail(email, `gave up after ${backoff.maxAttempts} attempts: ${failure.message}`);
         await clock.sleep(fullJitterDelay(attempt, backoff));
         continue;
       }
@@ -189,8 +192,15 @@ export async function deliverIssue(
 }
 
 /** One recipient's message: their unsubscribe link written into the finished issue, then MIME. */
-export async function buildMessage(issue: Issue, email: string, context: Pick<DeliveryContext, 'identity' | 'unsubscribeSecret'>) {
-  const token = signUnsubscribeToken({ list: context.identity.listId, address: email }, context.unsubscribeSecret);
+export async function buildMessage(
+  issue: Issue,
+  email: string,
+  context: Pick<DeliveryContext, 'identity' | 'unsubscribeSecret'>,
+) {
+  const token = signUnsubscribeToken(
+    { list: context.identity.listId, address: email },
+    context.unsubscribeSecret,
+  );
   const body = personalize(issue.template, {
     unsubscribeUrl: unsubscribeLink(context.identity, token),
     viewInBrowserUrl: issue.viewInBrowserUrl,
@@ -211,13 +221,21 @@ function asDeliveryFailure(error: unknown): DeliveryFailure {
   if (error instanceof DeliveryFailure) return error;
   if (error instanceof DigestError) return new DeliveryFailure('account', error.message, { cause: error });
   // Unknown errors (a dropped connection, a bug in an adapter) are retried, then recorded.
-  return new DeliveryFailure('transient', error instanceof Error ? error.message : String(error), { cause: error });
+  return new DeliveryFailure('transient', error instanceof Error ? error.message : String(error), {
+    cause: error,
+  });
 }
 
 /** True when every active subscriber is accounted for. */
 export function accountedFor(summary: DeliverySummary): boolean {
   return (
-    summary.sent + summary.failed + summary.alreadySent + summary.alreadyFailed + summary.unconfirmed + summary.notAttempted + summary.wouldSend ===
+    summary.sent +
+      summary.failed +
+      summary.alreadySent +
+      summary.alreadyFailed +
+      summary.unconfirmed +
+      summary.notAttempted +
+      summary.wouldSend ===
     summary.active
   );
 }

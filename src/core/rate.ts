@@ -62,6 +62,10 @@ export interface BackoffPolicy {
 export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 100, capMs: 20_000, maxAttempts: 8 };
 
 /** "Full jitter": a random wait between 0 and the capped exponential bound. */
-export function fullJitterDelay(attempt: number, policy: BackoffPolicy, random: () => number = Math.random): number {
+export function fullJitterDelay(
+  attempt: number,
+  policy: BackoffPolicy,
+  random: () => number = Math.random,
+): number {
   return random() * Math.min(policy.capMs, policy.baseMs * 2 ** attempt);
 }

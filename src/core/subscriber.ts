@@ -26,18 +26,32 @@ export type ImportOutcome = 'added' | 'updated' | 'unchanged' | 'kept-suppressed
  * unless the file suppresses it, so a re-import never brings back someone who unsubscribed,
  * bounced or complained.
  */
-export function mergeImport(existing: Subscriber | undefined, row: ImportRow, now: string): { subscriber: Subscriber; outcome: ImportOutcome } {
+export function mergeImport(
+  existing: Subscriber | undefined,
+  row: ImportRow,
+  now: string,
+): { subscriber: Subscriber; outcome: ImportOutcome } {
   if (!existing) {
     return {
-      subscriber: { email: row.email, status: row.status ?? 'active', ...(row.name ? { name: row.name } : {}), createdAt: now, updatedAt: now },
+      subscriber: {
+        email: row.email,
+        status: row.status ?? 'active',
+        ...(row.name ? { name: row.name } : {}),
+        createdAt: now,
+        updatedAt: now,
+      },
       outcome: 'added',
     };
   }
   if (existing.status !== 'active') return { subscriber: existing, outcome: 'kept-suppressed' };
   const status = row.status && row.status !== 'active' ? row.status : existing.status;
   const name = row.name ?? existing.name;
-  if (status === existing.status && name === existing.name) return { subscriber: existing, outcome: 'unchanged' };
-  return { subscriber: { ...existing, status, ...(name ? { name } : {}), updatedAt: now }, outcome: 'updated' };
+  if (status === existing.status && name === existing.name)
+    return { subscriber: existing, outcome: 'unchanged' };
+  return {
+    subscriber: { ...existing, status, ...(name ? { name } : {}), updatedAt: now },
+    outcome: 'updated',
+  };
 }
 
 /** The store every command and the sender use: a local CSV file or a DynamoDB table. */
@@ -46,7 +60,10 @@ export interface SubscriberStore {
   all(): AsyncIterable<Subscriber>;
   get(email: string): Promise<Subscriber | undefined>;
   /** Adds or merges rows as `mergeImport` says; reports each row's outcome. */
-  importRows(rows: AsyncIterable<ImportRow>, onOutcome: (row: ImportRow, outcome: ImportOutcome) => void): Promise<void>;
+  importRows(
+    rows: AsyncIterable<ImportRow>,
+    onOutcome: (row: ImportRow, outcome: ImportOutcome) => void,
+  ): Promise<void>;
   /** Sets the status of an existing subscriber; false when there is none. */
   setStatus(email: string, status: SubscriberStatus, now: string): Promise<boolean>;
   close(): Promise<void>;

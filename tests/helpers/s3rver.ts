@@ -1,9 +1,7 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { temporaryFolder } from './briefings.js';
+import { startServerProcess } from './processes.js';
 
 /** s3rver checks credentials: these are the ones it accepts. */
 export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
@@ -17,20 +15,12 @@ export interface LocalS3 {
 
 /** A real S3-compatible server (s3rver) on 127.0.0.1 with an ephemeral port, in its own process. */
 export async function startLocalS3(buckets: string[]): Promise<LocalS3> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--openssl-legacy-provider',
-      join(import.meta.dirname, 's3rver-process.mjs'),
-      temporaryFolder('s3rver-'),
-    ],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
+  const server = await startServerProcess(
+    join(import.meta.dirname, 's3rver-process.mjs'),
+    [temporaryFolder('s3rver-')],
+    ['--openssl-legacy-provider'],
   );
-  const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
-  const { port } = JSON.parse(line) as { port: number };
-  const endpoint = `http://127.0.0.1:${port}`;
+  const endpoint = `http://127.0.0.1:${server.port}`;
   const client = new S3Client({
     region: 'us-east-1',
     endpoint,
@@ -48,9 +38,7 @@ export async function startLocalS3(buckets: string[]): Promise<LocalS3> {
     },
     close: async () => {
       client.destroy();
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      await exited;
+      await server.stop();
     },
   };
 }

@@ -1,0 +1,33 @@
+import type { Issue } from '../../src/core/deliver.js';
+import type { Subscriber, SubscriberStatus } from '../../src/core/subscriber.js';
+
+export const IDENTITY = {
+  from: 'Metals Weekly <news@metals.example>',
+  listId: 'weekly.metals.example',
+  newsletterName: 'Metals Weekly',
+  unsubscribeUrl: 'https://metals.example/unsubscribe',
+  unsubscribeMailto: 'unsubscribe@metals.example',
+};
+export const SECRET = 'test-secret-of-enough-length';
+
+/** A small issue: what `digest build` writes, without the weight of a full page. */
+export const ISSUE: Issue = {
+  issueId: '2026-W47',
+  subject: 'Week 47: Copper output slips (+2 more)',
+  template: {
+    html: '<html><body><p>Copper output slipped.</p><a href="%%UNSUBSCRIBE_URL%%">Unsubscribe</a> <a href="%%VIEW_IN_BROWSER_URL%%">View</a></body></html>',
+    text: 'Copper output slipped.\nUnsubscribe: %%UNSUBSCRIBE_URL%%\n',
+  },
+  viewInBrowserUrl: 'https://metals.example/archive/2026-W47/digest.html',
+};
+
+export function subscriber(email: string, status: SubscriberStatus = 'active'): Subscriber {
+  return { email, status, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' };
+}
+
+export async function* subscribers(
+  count: number,
+  status: (index: number) => SubscriberStatus = () => 'active',
+): AsyncIterable<Subscriber> {
+  for (let index = 0; index < count; index++) yield subscriber(`reader${index}@example.org`, status(index));
+}

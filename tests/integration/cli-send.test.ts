@@ -1,0 +1,255 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { temporaryFolder } from '../helpers/briefings.js';
+import { ROOT, runDigest } from '../helpers/cli.js';
+import { ISSUE } from '../helpers/sending.js';
+import { type LocalSes, startLocalSes } from '../helpers/ses.js';
+
+/** A folder as `digest build` leaves it, with a small message so the tests stay light. */
+function builtDigest(): string {
+  const folder = temporaryFolder();
+  writeFileSync(
+    join(folder, 'digest.json'),
+    JSON.stringify({ issueId: ISSUE.issueId, subject: ISSUE.subject, items: [{ id: 'x' }] }),
+  );
+  writeFileSync(join(folder, 'message.html'), ISSUE.template.html);
+  writeFileSync(join(folder, 'message.txt'), ISSUE.template.text);
+  return folder;
+}
+
+function subscriberList(count: number, extra = ''): string {
+  const path = join(temporaryFolder(), 'subscribers.csv');
+  const rows = Array.from({ length: count }, (_, index) => `reader${index}@example.org,active`);
+  writeFileSync(path, `email,status\n${rows.join('\n')}\n${extra}`);
+  return path;
+}
+
+describe('digest send through the file outbox', () => {
+  it('builds and sends the sample digest: one .eml per active sample subscriber (what npm start does)', async () => {
+    const out = temporaryFolder();
+    expect(
+      (await runDigest(['build', '--source', 'examples/briefings', '--week', 'latest', '--out', out])).code,
+    ).toBe(0);
+    const run = await runDigest([
+      'send',
+      '--digest',
+      out,
+      '--subscribers',
+      'examples/subscribers.csv',
+      '--outbox',
+      `file:${join(out, 'outbox')}`,
+    ]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/sent\s+5\n/);
+    expect(run.stdout).toMatch(/suppressed\s+2 \(1 unsubscribed, 1 bounced, 0 complained\)/);
+    const files = readdirSync(join(out, 'outbox'));
+    expect(files).toHaveLength(5);
+    expect(files.some((file) => file.startsWith('farah'))).toBe(false);
+    const summary = JSON.parse(readFileSync(join(out, 'send-summary.json'), 'utf8'));
+    expect(summary).toMatchObject({ issueId: '2026-W47', active: 5, sent: 5 });
+    expect(JSON.stringify(summary)).not.toContain('ana.silva@example.org');
+  });
+
+  it('sends nothing on a re-run of a finished issue, and says so', async () => {
+    const digest = builtDigest();
+    const subscribers = subscriberList(12);
+    const args = ['send', '--digest', digest, '--subscribers', subscribers];
+    expect((await runDigest(args)).code).toBe(0);
+    const again = await runDigest(args);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(
+      'Nothing to send: all 12 active subscribers already have a delivery record for 2026-W47.',
+    );
+    expect(readdirSync(join(digest, 'outbox'))).toHaveLength(12);
+  });
+
+  it('sends a test message to one address without touching the ledger', async () => {
+    const digest = builtDigest();
+    const outbox = join(temporaryFolder(), 'outbox');
+    const run = await runDigest([
+      'send',
+      '--digest',
+      digest,
+      '--outbox',
+      `file:${outbox}`,
+      '--test',
+      'Editor@Example.org',
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Test message for 2026-W47 sent to e***@example.org');
+    const [file] = readdirSync(outbox);
+    expect(readFileSync(join(outbox, file ?? ''), 'utf8')).toContain('Subject: [Test] Week 47');
+    expect(existsSync(join(digest, 'ledger'))).toBe(false);
+  });
+
+  it('counts without sending in a dry run', async () => {
+    const digest = builtDigest();
+    const run = await runDigest([
+      'send',
+      '--digest',
+      digest,
+      '--subscribers',
+      subscriberList(7, 'bad-address,active\n'),
+      '--dry-run',
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/would send\s+7/);
+    expect(run.stdout).toContain('line 9: "bad-address" is not a valid email address');
+    expect(existsSync(join(digest, 'outbox'))).toBe(false);
+  });
+
+  it('refuses to send through SES without an unsubscribe secret', async () => {
+    const run = await runDigest([
+      'send',
+      '--digest',
+      builtDigest(),
+      '--subscribers',
+      subscriberList(1),
+      '--outbox',
+      'ses',
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim()).toBe(
+      'digest: sending through SES needs an unsubscribe secret: set DIGEST_UNSUBSCRIBE_SECRET (16+ characters)',
+    );
+  });
+
+  it('explains a digest folder that was never built', async () => {
+    const run = await runDigest(['send', '--digest', temporaryFolder(), '--subscribers', subscriberList(1)]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /^digest: no built digest in .* \(digest\.json is missing\): run "digest build --out .*" first\n$/,
+    );
+  });
+});
+
+describe('digest subscribers', () => {
+  it('imports with line-numbered errors, adds, unsubscribes, counts and never re-activates on re-import', async () => {
+    const store = join(temporaryFolder(), 'list.csv');
+    const importFile = join(temporaryFolder(), 'import.csv');
+    writeFileSync(importFile, 'email,name\nana@example.org,Ana\nbroken@,X\nBen@Example.com,Ben\n');
+    const imported = await runDigest(['subscribers', 'import', importFile, '--subscribers', store]);
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toContain('added 2, updated 0, unchanged 0');
+    expect(imported.stdout).toContain('line 3: "broken@" is not a valid email address');
+
+    expect(
+      (await runDigest(['subscribers', 'add', 'chen@example.net', '--name', 'Chen', '--subscribers', store]))
+        .stdout,
+    ).toBe('Added chen@example.net.\n');
+    expect(
+      (await runDigest(['subscribers', 'unsubscribe', 'ana@example.org', '--subscribers', store])).stdout,
+    ).toBe('Unsubscribed ana@example.org.\n');
+    const reimport = await runDigest(['subscribers', 'import', importFile, '--subscribers', store]);
+    expect(reimport.stdout).toContain('kept unsubscribed/bounced/complained 1');
+    const count = await runDigest(['subscribers', 'count', '--subscribers', store]);
+    expect(count.stdout).toMatch(/3 subscribers in .*list\.csv:\n\s+active\s+2\n\s+unsubscribed\s+1\n/);
+    const list = await runDigest(['subscribers', 'list', '--status', 'active', '--subscribers', store]);
+    expect(
+      list.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => line.split(',')[0]),
+    ).toEqual(['email', 'ben@example.com', 'chen@example.net']);
+  });
+
+  it('rejects an address that is not one', async () => {
+    const run = await runDigest([
+      'subscribers',
+      'add',
+      'ana@example.org\nBcc: x@example.com',
+      '--subscribers',
+      join(temporaryFolder(), 'list.csv'),
+    ]);
+    expect(run.code).toBe(2);
+  });
+});
+
+describe('digest send killed mid-run', () => {
+  let ses: LocalSes;
+  beforeAll(async () => {
+    ses = await startLocalSes();
+  });
+  afterAll(async () => {
+    await ses?.close();
+  });
+
+  const sendProcess = (digest: string, subscribers: string): ChildProcess =>
+    spawn(
+      process.execPath,
+      [
+        join(ROOT, 'bin', 'digest.js'),
+        'send',
+        '--digest',
+        digest,
+        '--subscribers',
+        subscribers,
+        '--outbox',
+        'ses',
+        '--rate',
+        '300',
+        '--concurrency',
+        '8',
+      ],
+      {
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: process.env.HOME ?? '/tmp',
+          AWS_ENDPOINT_URL_SES: ses.endpoint,
+          AWS_ACCESS_KEY_ID: 'local',
+          AWS_SECRET_ACCESS_KEY: 'local',
+          AWS_REGION: 'us-east-1',
+          DIGEST_UNSUBSCRIBE_SECRET: 'a-long-enough-test-secret',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+
+  it('ends with zero duplicates and every recipient sent or reported unconfirmed after three SIGKILLs and a re-run', async () => {
+    const recipients = 500;
+    const digest = builtDigest();
+    const subscribers = subscriberList(recipients);
+    const delivered = async () => (await ses.emails()).length;
+    const kills: number[] = [];
+    for (const fraction of [
+      0.1 + Math.random() * 0.15,
+      0.35 + Math.random() * 0.15,
+      0.6 + Math.random() * 0.15,
+    ]) {
+      const child = sendProcess(digest, subscribers);
+      const exited = new Promise((resolve) => child.on('exit', resolve));
+      while ((await delivered()) < recipients * fraction && child.exitCode === null)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      child.kill('SIGKILL');
+      await exited;
+      kills.push(await delivered());
+    }
+    expect(kills[2]).toBeLessThan(recipients);
+
+    const final = await runDigest(
+      ['send', '--digest', digest, '--subscribers', subscribers, '--outbox', 'ses', '--rate', '300'],
+      {
+        AWS_ENDPOINT_URL_SES: ses.endpoint,
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+        AWS_REGION: 'us-east-1',
+        DIGEST_UNSUBSCRIBE_SECRET: 'a-long-enough-test-secret',
+      },
+    );
+    expect(final.code).toBe(0);
+    const summary = JSON.parse(readFileSync(join(digest, 'send-summary.json'), 'utf8'));
+    expect(summary.sent + summary.alreadySent + summary.unconfirmed).toBe(recipients);
+    expect(summary.failed).toBe(0);
+    // Each kill can cut off at most the messages in flight (the concurrency).
+    expect(summary.unconfirmed).toBeLessThanOrEqual(3 * 8);
+
+    const perRecipient = new Map<string, number>();
+    for (const email of await ses.emails())
+      for (const to of email.destination.to) perRecipient.set(to, (perRecipient.get(to) ?? 0) + 1);
+    expect([...perRecipient.values()].filter((count) => count > 1)).toEqual([]);
+    expect(perRecipient.size).toBeGreaterThanOrEqual(recipients - summary.unconfirmed);
+  }, 120_000);
+});
