@@ -186,18 +186,29 @@ function formatSendReport(
     summary.suppressed.unsubscribed + summary.suppressed.bounced + summary.suppressed.complained;
   if (summary.dryRun) {
     lines.push(`Dry run for ${summary.issueId} through ${context.outboxLabel}: nothing was sent.`);
-  } else if (summary.sent === 0 && summary.active > 0 && summary.alreadySent + summary.alreadyFailed === summary.active) {
-    lines.push(`Nothing to send: all ${number(summary.active)} active subscribers already have a delivery record for ${summary.issueId}.`);
+  } else if (
+    summary.sent === 0 &&
+    summary.active > 0 &&
+    summary.alreadySent + summary.alreadyFailed === summary.active
+  ) {
+    lines.push(
+      `Nothing to send: all ${number(summary.active)} active subscribers already have a delivery record for ${summary.issueId}.`,
+    );
   } else {
-    lines.push(`Sent ${summary.issueId} through ${context.outboxLabel}${context.rate ? ` at up to ${context.rate}/s` : ''}.`);
+    lines.push(
+      `Sent ${summary.issueId} through ${context.outboxLabel}${context.rate ? ` at up to ${context.rate}/s` : ''}.`,
+    );
   }
   lines.push(`  active subscribers   ${number(summary.active)}`);
   if (summary.dryRun) lines.push(`  would send           ${number(summary.wouldSend)}`);
   else {
-    lines.push(`  sent                 ${number(summary.sent)}${summary.resent ? ` (${number(summary.resent)} unconfirmed sent again)` : ''}`);
+    lines.push(
+      `  sent                 ${number(summary.sent)}${summary.resent ? ` (${number(summary.resent)} unconfirmed sent again)` : ''}`,
+    );
     lines.push(`  failed               ${number(summary.failed)}`);
   }
-  for (const [reason, count] of Object.entries(summary.failedByReason)) lines.push(`    ${number(count)} × ${reason}`);
+  for (const [reason, count] of Object.entries(summary.failedByReason))
+    lines.push(`    ${number(count)} × ${reason}`);
   lines.push(`  already sent         ${number(summary.alreadySent)}`);
   if (summary.alreadyFailed) lines.push(`  failed earlier       ${number(summary.alreadyFailed)}`);
   lines.push(`  unconfirmed          ${number(summary.unconfirmed)}`);
