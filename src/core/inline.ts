@@ -1,4 +1,4 @@
-import { decodeHTML, escapeUTF8 as escapeHtml } from 'entities';
+import { decodeHTMLStrict as decodeEntities, escapeUTF8 as escapeHtml } from 'entities';
 import { Lexer, type Token, type Tokens } from 'marked';
 import { safeUrl } from './clean.js';
 import { characterCount, truncateAtWord } from './text.js';
@@ -41,7 +41,7 @@ function renderHtmlToken(token: Token): string {
     case 'del':
       return `<s>${renderHtml((token as Tokens.Del).tokens)}</s>`;
     case 'codespan':
-      return `<code>${escapeHtml(decodeHTML((token as Tokens.Codespan).text))}</code>`;
+      return `<code>${escapeHtml(decodeEntities((token as Tokens.Codespan).text))}</code>`;
     case 'link': {
       const link = token as Tokens.Link;
       const href = safeUrl(link.href);
@@ -55,7 +55,7 @@ function renderHtmlToken(token: Token): string {
     case 'text':
     case 'escape': {
       const text = token as Tokens.Text;
-      return text.tokens ? renderHtml(text.tokens) : escapeHtml(decodeHTML(text.text));
+      return text.tokens ? renderHtml(text.tokens) : escapeHtml(decodeEntities(text.text));
     }
     default:
       return escapeHtml('raw' in token ? String(token.raw) : '');
@@ -85,13 +85,13 @@ function renderText(tokens: Token[], withUrls: boolean): string {
       }
       if ('tokens' in token && token.tokens) return renderText(token.tokens, withUrls);
       if (token.type === 'br') return ' ';
-      if ('text' in token && token.type !== 'html') return decodeHTML(String(token.text));
+      if ('text' in token && token.type !== 'html') return decodeEntities(String(token.text));
       return 'raw' in token ? String(token.raw) : '';
     })
     .join('');
 }
 
-const MARKDOWN_SPECIAL = /[\\`*_[\]<>~|]/g;
+const MARKDOWN_SPECIAL = /[\\`*_[\]<>~|&]/g;
 
 /** Escapes plain text so it reads as itself when treated as inline Markdown. */
 export function escapeInline(plain: string): string {
