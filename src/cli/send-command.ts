@@ -4,8 +4,9 @@ import type { Command } from 'commander';
 import { writeFileAtomic } from '../adapters/fs-output.js';
 import { maskAddress, normalizeAddress } from '../core/address.js';
 import type { DigestManifest } from '../core/build.js';
-import { buildMessage, type DeliverySummary, deliverIssue, type Issue } from '../core/deliver.js';
+import { type DeliverySummary, deliverIssue, type Issue } from '../core/deliver.js';
 import { DigestError, UsageError } from '../core/errors.js';
+import { createMessageFactory } from '../core/message-template.js';
 import { TokenBucket } from '../core/rate.js';
 import { progressLine } from './progress.js';
 import { DEVELOPMENT_SECRET, listIdentity, type Settings } from './settings.js';
@@ -145,17 +146,14 @@ async function loadIssue(settings: Settings): Promise<Issue> {
 async function sendTest(
   address: string,
   issue: Issue,
-  context: Parameters<typeof buildMessage>[2],
+  context: Parameters<typeof createMessageFactory>[1],
   outbox: Awaited<ReturnType<typeof openOutbox>>['outbox'],
   outboxLabel: string,
 ): Promise<SendRun> {
   const normalized = normalizeAddress(address);
   if (!normalized.ok) throw new UsageError(`--test ${normalized.reason}`);
-  const message = await buildMessage(
-    { ...issue, subject: `[Test] ${issue.subject}` },
-    normalized.email,
-    context,
-  );
+  const makeMessage = await createMessageFactory({ ...issue, subject: `[Test] ${issue.subject}` }, context);
+  const message = await makeMessage(normalized.email);
   try {
     const { messageId } = await outbox.send(message);
     return {

@@ -26,6 +26,9 @@ export interface MessageInput {
   unsubscribeToken: string;
   issueId: string;
   date: Date;
+  /** Overrides the List-Unsubscribe value and the Message-ID (the message template uses markers). */
+  listUnsubscribe?: string;
+  messageId?: string;
 }
 
 /** The recipient's one-click unsubscribe link. */
@@ -42,30 +45,37 @@ export function unsubscribeLink(identity: ListIdentity, token: string): string {
 export async function composeMessage(input: MessageInput): Promise<{ raw: Buffer; messageId: string }> {
   const { identity } = input;
   const oneClick = unsubscribeLink(identity, input.unsubscribeToken);
-  const mailto = `mailto:${identity.unsubscribeMailto}?subject=${encodeURIComponent(`unsubscribe ${input.unsubscribeToken}`)}`;
-  const id = messageId(input);
+  const id = input.messageId ?? messageIdFor(identity, input.issueId, input.to);
   const composer = new MailComposer({
     from: identity.from,
     to: input.to,
     ...(identity.replyTo ? { replyTo: identity.replyTo } : {}),
     // Header values never carry line breaks, whatever a briefing contained.
     subject: collapseSpaces(input.subject),
-    text: input.text,
-    html: input.html,
+    // Quoted-printable whatever the script: readable in any client, and the encoding the
+    // message template knows how to personalise.
+    text: { content: input.text, contentTransferEncoding: 'quoted-printable' },
+    html: { content: input.html, contentTransferEncoding: 'quoted-printable' },
     date: input.date,
     messageId: id,
     headers: {
       'List-Id': `${collapseSpaces(identity.newsletterName).replace(/[<>"]/g, '')} <${identity.listId}>`,
-      'List-Unsubscribe': `<${oneClick}>, <${mailto}>`,
+      'List-Unsubscribe':
+        input.listUnsubscribe ?? `<${oneClick}>, <${unsubscribeMailto(identity, input.unsubscribeToken)}>`,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
     },
   });
   return { raw: await composer.compile().build(), messageId: id };
 }
 
+/** The mailto: unsubscribe address, with the token in the subject so the mailbox can act on it. */
+export function unsubscribeMailto(identity: ListIdentity, token: string): string {
+  return `mailto:${identity.unsubscribeMailto}?subject=${encodeURIComponent(`unsubscribe ${token}`)}`;
+}
+
 /** Stable per issue and recipient, so a resent message keeps its identity. */
-function messageId(input: MessageInput): string {
-  const domain = /@([^>\s]+)>?\s*$/.exec(input.identity.from)?.[1] ?? 'localhost';
-  const hash = createHash('sha256').update(`${input.issueId}\n${input.to}`).digest('hex').slice(0, 24);
-  return `<${input.issueId.replace(/[^\w.-]/g, '-')}.${hash}@${domain}>`;
+export function messageIdFor(identity: ListIdentity, issueId: string, to: string): string {
+  const domain = /@([^>\s]+)>?\s*$/.exec(identity.from)?.[1] ?? 'localhost';
+  const hash = createHash('sha256').update(`${issueId}\n${to}`).digest('hex').slice(0, 24);
+  return `<${issueId.replace(/[^\w.-]/g, '-')}.${hash}@${domain}>`;
 }

@@ -1,22 +1,15 @@
 import { maskAddress } from './address.js';
-import { composeMessage, type ListIdentity, unsubscribeLink } from './compose.js';
+import type { ListIdentity } from './compose.js';
 import { forEachConcurrent } from './concurrency.js';
 import { DigestError } from './errors.js';
 import type { DeliveryLedger } from './ledger.js';
+import { createMessageFactory, type IssueContent } from './message-template.js';
 import { DeliveryFailure, type Outbox } from './outbox.js';
 import { type BackoffPolicy, type Clock, DEFAULT_BACKOFF, fullJitterDelay, systemClock } from './rate.js';
-import { personalize } from './render.js';
 import type { Subscriber, SubscriberStatus } from './subscriber.js';
-import { signUnsubscribeToken } from './unsubscribe-token.js';
 
 /** The finished issue: rendered once, personalized per recipient by substitution only. */
-export interface Issue {
-  issueId: string;
-  subject: string;
-  /** HTML and text with the `%%…%%` placeholders left in. */
-  template: { html: string; text: string };
-  viewInBrowserUrl: string;
-}
+export type Issue = IssueContent;
 
 export interface DeliveryContext {
   identity: ListIdentity;
@@ -95,6 +88,7 @@ export async function deliverIssue(
     unconfirmedRecipients: [],
   };
   const { ledger, outbox } = context;
+  const makeMessage = await createMessageFactory(issue, context);
   const stopped = () => summary.stoppedBy !== undefined || context.signal?.aborted === true;
   const stop = (reason: string) => {
     summary.stoppedBy ??= reason;
@@ -144,7 +138,7 @@ export async function deliverIssue(
       if (!resending) return;
     }
 
-    const message = await buildMessage(issue, email, context);
+    const message = await makeMessage(email);
     for (let attempt = 0; ; attempt++) {
       await context.rateLimit();
       if (stopped()) {
@@ -189,32 +183,6 @@ export async function deliverIssue(
   });
   if (context.signal?.aborted) stop('interrupted: run `digest send` again to continue where it stopped');
   return summary;
-}
-
-/** One recipient's message: their unsubscribe link written into the finished issue, then MIME. */
-export async function buildMessage(
-  issue: Issue,
-  email: string,
-  context: Pick<DeliveryContext, 'identity' | 'unsubscribeSecret'>,
-) {
-  const token = signUnsubscribeToken(
-    { list: context.identity.listId, address: email },
-    context.unsubscribeSecret,
-  );
-  const body = personalize(issue.template, {
-    unsubscribeUrl: unsubscribeLink(context.identity, token),
-    viewInBrowserUrl: issue.viewInBrowserUrl,
-  });
-  const { raw, messageId } = await composeMessage({
-    identity: context.identity,
-    to: email,
-    subject: issue.subject,
-    ...body,
-    unsubscribeToken: token,
-    issueId: issue.issueId,
-    date: new Date(),
-  });
-  return { to: email, from: context.identity.from, raw, messageId };
 }
 
 function asDeliveryFailure(error: unknown): DeliveryFailure {

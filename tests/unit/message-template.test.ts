@@ -1,0 +1,77 @@
+import { type ParsedMail, simpleParser } from 'mailparser';
+import { describe, expect, it } from 'vitest';
+import { composeMessage, unsubscribeLink } from '../../src/core/compose.js';
+import { createMessageFactory } from '../../src/core/message-template.js';
+import { personalize } from '../../src/core/render.js';
+import { signUnsubscribeToken } from '../../src/core/unsubscribe-token.js';
+import { IDENTITY, ISSUE, SECRET } from '../helpers/sending.js';
+
+/** What the MIME library makes when it composes one recipient's message from scratch. */
+async function composedInFull(issue: typeof ISSUE, email: string) {
+  const token = signUnsubscribeToken({ list: IDENTITY.listId, address: email }, SECRET);
+  const body = personalize(issue.template, {
+    unsubscribeUrl: unsubscribeLink(IDENTITY, token),
+    viewInBrowserUrl: issue.viewInBrowserUrl,
+  });
+  return (
+    await composeMessage({
+      identity: IDENTITY,
+      to: email,
+      subject: issue.subject,
+      ...body,
+      unsubscribeToken: token,
+      issueId: issue.issueId,
+      date: new Date(),
+    })
+  ).raw;
+}
+
+function essentials(mail: ParsedMail) {
+  return {
+    to: mail.to && !Array.isArray(mail.to) ? mail.to.text : undefined,
+    from: mail.from?.text,
+    subject: mail.subject,
+    messageId: mail.messageId,
+    listUnsubscribe: mail.headers.get('list-unsubscribe'),
+    listUnsubscribePost: mail.headers.get('list-unsubscribe-post'),
+    listId: mail.headers.get('list-id'),
+    text: mail.text,
+    html: mail.html,
+  };
+}
+
+describe('createMessageFactory', () => {
+  it.each([
+    ['a small issue', ISSUE],
+    [
+      'a long, non-Latin issue with markers at awkward places',
+      {
+        ...ISSUE,
+        subject: 'Неделя 47: ทองแดง — 銅の生産',
+        template: {
+          html: `<p>${'ภาษาไทย และ Русский текст '.repeat(400)}</p><a href="%%UNSUBSCRIBE_URL%%">x</a>${'é'.repeat(71)}<a href="%%UNSUBSCRIBE_URL%%">y</a><a href="%%VIEW_IN_BROWSER_URL%%">v</a>`,
+          text: `${'x'.repeat(75)}%%UNSUBSCRIBE_URL%%\n${'long line '.repeat(50)}%%UNSUBSCRIBE_URL%%`,
+        },
+      },
+    ],
+  ])('makes the same message as composing in full, for %s', async (_case, issue) => {
+    const factory = await createMessageFactory(issue, { identity: IDENTITY, unsubscribeSecret: SECRET });
+    for (const email of ['ana@example.org', 'b.o+news@sub.example.co.uk']) {
+      const fast = await factory(email);
+      const [quick, full] = await Promise.all([
+        simpleParser(fast.raw),
+        simpleParser(await composedInFull(issue, email)),
+      ]);
+      expect(essentials(quick)).toEqual(essentials(full));
+      expect(fast.messageId).toBe(quick.messageId);
+    }
+  });
+
+  it('keeps every line of the message within 998 characters and quoted-printable lines within 76', async () => {
+    const factory = await createMessageFactory(ISSUE, { identity: IDENTITY, unsubscribeSecret: SECRET });
+    const raw = (await factory(`${'long.local.part'.repeat(3)}@example.org`)).raw.toString('latin1');
+    const [, body = ''] = raw.split('\r\n\r\n', 2);
+    for (const line of raw.split('\r\n')) expect(line.length).toBeLessThanOrEqual(998);
+    for (const line of body.split('\r\n')) expect(line.length).toBeLessThanOrEqual(76);
+  });
+});
