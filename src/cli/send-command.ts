@@ -25,7 +25,7 @@ export function describeSend(program: Command): Command {
     .option('--outbox <file:dir|ses>', 'where messages go (default: file:<digest>/outbox)')
     .option('--ledger <dir|dynamodb://table>', 'the delivery ledger (default: <digest>/ledger)')
     .option('--rate <n>', 'messages per second (default: the SES account maximum; unlimited for files)')
-    .option('--concurrency <n>', 'messages in flight at once (default: 16)')
+    .option('--concurrency <n>', 'messages in flight at once (default: 16 for SES, 64 for files)')
     .option('--dry-run', 'count who would get the issue, send nothing')
     .option('--test <address>', 'send one test message to this address; the ledger is left alone')
     .option('--resend-unconfirmed', 'send again to recipients whose earlier send was cut off')
@@ -59,6 +59,8 @@ export async function runSend(settings: Settings, signal?: AbortSignal): Promise
       return await sendTest(settings.test, issue, { identity, unsubscribeSecret }, outbox, outboxLabel);
 
     const rate = settings.rate ?? (await outbox.maxSendRate?.()) ?? (usesSes ? 1 : undefined);
+    // Local files are limited by disk syncs, not by a provider: more in flight shares each sync.
+    const concurrency = settings.concurrency ?? (usesSes ? 16 : 64);
     const bucket = rate ? new TokenBucket(rate) : undefined;
     const invalidRows: string[] = [];
     const store = await openSubscriberStore(settings, (row) =>
@@ -75,7 +77,7 @@ export async function runSend(settings: Settings, signal?: AbortSignal): Promise
         ledger,
         outbox,
         rateLimit: bucket ? () => bucket.take() : async () => {},
-        concurrency: settings.concurrency,
+        concurrency,
         resendUnconfirmed: settings.resendUnconfirmed,
         dryRun: settings.dryRun,
         ...(signal ? { signal } : {}),
@@ -96,7 +98,7 @@ export async function runSend(settings: Settings, signal?: AbortSignal): Promise
           ledger: ledgerLabel,
           subscribers: settings.subscribers,
           rate: rate ?? null,
-          concurrency: settings.concurrency,
+          concurrency,
           invalidSubscriberRows: invalidRows,
           startedAt: startedAt.toISOString(),
           finishedAt: new Date().toISOString(),

@@ -69,7 +69,7 @@ export const settingsSchema = z.object({
     .optional(),
   ledger: z.string().min(1).optional(),
   rate: z.coerce.number().positive().optional(),
-  concurrency: z.coerce.number().int().min(1).max(256).default(16),
+  concurrency: z.coerce.number().int().min(1).max(256).optional(),
   dryRun: z.boolean().default(false),
   test: z.email().optional(),
   resendUnconfirmed: z.boolean().default(false),
