@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { DateTime } from 'luxon';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_MAX_BRIEFING_BYTES } from '../core/briefing.js';
 import type { ListIdentity } from '../core/compose.js';
 import { ConfigError, UsageError } from '../core/errors.js';

@@ -1,5 +1,5 @@
-import iconv from 'iconv-lite';
 import { repairMojibake } from './mojibake.js';
+import { decodeWindows1252 } from './windows-1252.js';
 
 export type DecodeResult = { ok: true; text: string } | { ok: false; reason: string };
 
@@ -48,7 +48,7 @@ function decodeUtf8OrLegacy(bytes: Uint8Array): string {
   try {
     return utf8.decode(bytes);
   } catch {
-    return iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'win1252');
+    return decodeWindows1252(bytes);
   }
 }
 

@@ -65,7 +65,7 @@ const UNCONFIRMED_LISTED = 100;
  */
 export async function deliverIssue(
   issue: Issue,
-  subscribers: AsyncIterable<Subscriber>,
+  subscribers: AsyncIterable<Subscriber> | Iterable<Subscriber>,
   context: DeliveryContext,
 ): Promise<DeliverySummary> {
   const clock = context.clock ?? systemClock;

@@ -1,4 +1,4 @@
-import iconv from 'iconv-lite';
+import { windows1252Char } from './windows-1252.js';
 
 /**
  * Mojibake repair: UTF-8 text that some tool decoded with a legacy single-byte code page.
@@ -63,7 +63,7 @@ const punctuation = (char: string) => /[\u2010-\u2027\u2030-\u205e\u20ac\u2122\u
 const emoji = (char: string) => /[\u{1f000}-\u{1faff}\u2600-\u27bf]/u.test(char);
 
 const WINDOWS_874_BYTES = upperHalf((byte) => new TextDecoder('windows-874').decode(Uint8Array.of(byte)));
-const WINDOWS_1252_BYTES = upperHalf((byte) => iconv.decode(Buffer.of(byte), 'win1252'));
+const WINDOWS_1252_BYTES = upperHalf(windows1252Char);
 
 const WINDOWS_874: CodePage = {
   byteOf: WINDOWS_874_BYTES,

@@ -102,3 +102,14 @@ export function weekNumberOf(period: Period): number | undefined {
     ? DateTime.fromJSDate(period.start, { zone: period.timeZone }).weekNumber
     : undefined;
 }
+
+/**
+ * The ISO week that ended most recently: what a Monday-morning run sends.
+ *
+ * @example
+ * previousWeek(new Date('2026-11-23T08:00:00Z'), 'UTC') // '2026-W47'
+ */
+export function previousWeek(now: Date, timeZone: string): string {
+  const lastWeek = DateTime.fromJSDate(now, { zone: timeZone }).minus({ weeks: 1 });
+  return `${lastWeek.weekYear}-W${String(lastWeek.weekNumber).padStart(2, '0')}`;
+}

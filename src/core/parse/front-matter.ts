@@ -1,5 +1,5 @@
 import { parseDocument } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export type FrontMatterResult = { ok: true; data: FrontMatter; body: string } | { ok: false; reason: string };
 

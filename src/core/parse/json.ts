@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { cleanInline, stripMarkup } from '../clean.js';
 import type { ParsedBriefing } from '../types.js';
 import { applyMetadata } from './structure.js';

@@ -1,0 +1,57 @@
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DigestError } from '../core/errors.js';
+
+/** One queued unit of sending work: an issue and up to a few dozen recipients. */
+export interface SendBatch {
+  issueId: string;
+  recipients: string[];
+}
+
+const MESSAGES_PER_CALL = 10;
+
+/**
+ * Queues recipients in batches of `batchSize`, ten SQS messages per call. Recipients are
+ * streamed in; at most one call's worth is held at a time.
+ */
+export async function enqueueRecipients(
+  client: SQSClient,
+  queueUrl: string,
+  issueId: string,
+  recipients: AsyncIterable<string>,
+  batchSize: number,
+): Promise<{ recipients: number; batches: number }> {
+  let pending: SendBatch[] = [];
+  let current: string[] = [];
+  let count = 0;
+  let batches = 0;
+  const flush = async () => {
+    if (pending.length === 0) return;
+    const response = await client.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: pending.map((batch, index) => ({ Id: String(index), MessageBody: JSON.stringify(batch) })),
+      }),
+    );
+    if (response.Failed?.length) {
+      throw new DigestError(`SQS refused ${response.Failed.length} batch(es) (${response.Failed[0]?.Code}): the run can be repeated safely`);
+    }
+    batches += pending.length;
+    pending = [];
+  };
+  for await (const recipient of recipients) {
+    current.push(recipient);
+    count++;
+    if (current.length === batchSize) {
+      pending.push({ issueId, recipients: current });
+      current = [];
+      if (pending.length === MESSAGES_PER_CALL) await flush();
+    }
+  }
+  if (current.length > 0) pending.push({ issueId, recipients: current });
+  await flush();
+  return { recipients: count, batches };
+}
+
+export function createSqsClient(): SQSClient {
+  return new SQSClient({ region: process.env.AWS_REGION ?? 'us-east-1' });
+}

@@ -1,0 +1,94 @@
+import { escapeHtml } from '../core/inline.js';
+import { verifyUnsubscribeToken } from '../core/unsubscribe-token.js';
+
+/** A Function URL request, reduced to what the page needs. */
+export interface PageRequest {
+  method: string;
+  path: string;
+  query: Record<string, string | undefined>;
+  body: string;
+}
+
+export interface PageResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface UnsubscribePorts {
+  secret: () => Promise<string>;
+  listId: string;
+  newsletterName: string;
+  /** Marks the address unsubscribed; a no-op for an address that is not on the list. */
+  unsubscribe(email: string): Promise<void>;
+  /** The archived HTML of an issue, or undefined. */
+  archivedIssue(issueId: string): Promise<string | undefined>;
+}
+
+const SECURITY_HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  'cache-control': 'no-store',
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'referrer-policy': 'no-referrer',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+};
+
+const ISSUE_ID = /^[\w.-]{1,64}$/;
+
+/**
+ * The subscriber-facing endpoint:
+ * - `GET /?t=TOKEN`: a small page with one button (the address is never shown, so a leaked link
+ *   tells nothing about who is on the list);
+ * - `POST /?t=TOKEN` with `List-Unsubscribe=One-Click`: unsubscribes at once (RFC 8058);
+ * - `GET /view/<issueId>`: the archived issue, for the view-in-browser link.
+ * An invalid or tampered token gets a friendly page, never an error trace.
+ */
+export async function handlePage(request: PageRequest, ports: UnsubscribePorts): Promise<PageResponse> {
+  const view = /^\/view\/([^/]+)\/?$/.exec(request.path);
+  if (view) {
+    const issueId = decodeURIComponent(view[1] ?? '');
+    const html = ISSUE_ID.test(issueId) && request.method === 'GET' ? await ports.archivedIssue(issueId) : undefined;
+    if (!html) return page(404, 'Issue not found', '<p>This issue is not in the archive (any more).</p>', ports);
+    return { status: 200, headers: { ...SECURITY_HEADERS, 'content-security-policy': "default-src 'none'; img-src https: data:; style-src 'unsafe-inline'; frame-ancestors 'none'", 'cache-control': 'public, max-age=3600' }, body: html };
+  }
+  if (request.path !== '/' && request.path !== '/unsubscribe') return page(404, 'Not found', '<p>There is nothing here.</p>', ports);
+
+  const claim = verifyUnsubscribeToken(request.query.t ?? '', await ports.secret());
+  if (!claim || claim.list !== ports.listId) {
+    return page(
+      400,
+      'This link does not work',
+      '<p>The unsubscribe link is incomplete or has expired. Please use the link from the bottom of your most recent email, or simply reply to it and ask us to remove you.</p>',
+      ports,
+    );
+  }
+  if (request.method === 'POST') {
+    await ports.unsubscribe(claim.address);
+    return page(200, 'You are unsubscribed', `<p>You will not receive ${escapeHtml(ports.newsletterName)} any more. Sorry to see you go.</p>`, ports);
+  }
+  if (request.method !== 'GET') return page(405, 'Not allowed', '<p>Use the button in the page.</p>', ports);
+  const action = `?t=${encodeURIComponent(request.query.t ?? '')}`;
+  return page(
+    200,
+    `Unsubscribe from ${ports.newsletterName}?`,
+    `<p>You will stop receiving ${escapeHtml(ports.newsletterName)}. You can subscribe again at any time.</p>
+<form method="post" action="${escapeHtml(action)}"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form>`,
+    ports,
+  );
+}
+
+function page(status: number, title: string, content: string, ports: Pick<UnsubscribePorts, 'newsletterName'>): PageResponse {
+  const body = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>
+body{margin:0;background:#eef1f5;font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;color:#1f2937}
+main{max-width:480px;margin:12vh auto;background:#fff;border-radius:14px;padding:36px 32px;box-shadow:0 1px 3px rgba(0,0,0,.08)}
+.brand{font-size:12px;font-weight:700;letter-spacing:2px;text-transform:uppercase;color:#4338ca;margin:0 0 12px}
+h1{font-size:24px;line-height:1.3;margin:0 0 12px}p{line-height:1.6;margin:0 0 20px}
+button{background:#4338ca;color:#fff;border:0;border-radius:8px;padding:12px 20px;font-size:15px;font-weight:600;cursor:pointer}
+</style></head>
+<body><main><p class="brand">${escapeHtml(ports.newsletterName)}</p><h1>${escapeHtml(title)}</h1>${content}</main></body></html>`;
+  return { status, headers: SECURITY_HEADERS, body };
+}
