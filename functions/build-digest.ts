@@ -15,7 +15,7 @@ import { compileTemplates } from '../src/core/render.js';
 import { buildIssue } from '../src/workflows/build-issue.js';
 import { issueArchive } from './commons/archive.js';
 import { readEnvironment, required, timeZone } from './commons/environment.js';
-import { archiveLink, identityFrom, listEnvironment } from './commons/list-settings.js';
+import { archiveLink, listEnvironment } from './commons/list-settings.js';
 import { logger, MetricUnit, metrics } from './commons/observability.js';
 
 const env = readEnvironment({
@@ -39,18 +39,25 @@ const here = dirname(fileURLToPath(import.meta.url));
 const templatesFolder = existsSync(join(here, 'templates')) ? join(here, 'templates') : BUNDLED_TEMPLATES;
 let templates: ReturnType<typeof compileTemplates> | undefined;
 
-const eventSchema = z.looseObject({ week: z.string().regex(/^\d{4}-W\d{2}$/, 'an ISO week such as 2026-W47').optional() });
+const eventSchema = z.looseObject({
+  week: z
+    .string()
+    .regex(/^\d{4}-W\d{2}$/, 'an ISO week such as 2026-W47')
+    .optional(),
+});
 
 /** Weekly schedule (or a manual `{ "week": "2026-W47" }`): build, archive, queue the recipients. */
 export const handler = async (event: unknown, context?: Context) => {
   if (context) logger.addContext(context);
   const request = eventSchema.safeParse(event ?? {});
-  if (!request.success) throw new UsageError(`the event must look like { "week": "2026-W47" }: ${request.error.issues[0]?.message}`);
+  if (!request.success)
+    throw new UsageError(
+      `the event must look like { "week": "2026-W47" }: ${request.error.issues[0]?.message}`,
+    );
   templates ??= compileTemplates(await loadTemplates(undefined, templatesFolder));
   const subscribers = new DynamoSubscriberStore(dynamo, env.SUBSCRIBERS_TABLE);
   const issues = new DynamoIssueStore(dynamo, env.ISSUES_TABLE);
   const archive = issueArchive(s3, env.BUCKET, env.ARCHIVE_PREFIX);
-  const identity = identityFrom(env);
 
   const result = await buildIssue(
     { week: request.data.week },
@@ -59,30 +66,39 @@ export const handler = async (event: unknown, context?: Context) => {
       timeZone: env.TIME_ZONE,
       maxBytes: DEFAULT_MAX_BRIEFING_BYTES,
       publication: { newsletterName: env.NEWSLETTER_NAME, postalAddress: env.POSTAL_ADDRESS },
-      identity,
-      // The Lambda archives no sample message, so its unsubscribe link is never used.
-      unsubscribeSecret: 'unused-by-the-weekly-build',
+      unsubscribeUrl: env.UNSUBSCRIBE_URL,
       archiveUrl: env.ARCHIVE_URL,
-      sampleRecipient: 'subscriber@example.com',
     },
     {
       templates,
-      readBriefings: () => readS3Prefix({ bucket: env.BUCKET, prefix: env.BRIEFINGS_PREFIX }, { maxBytes: DEFAULT_MAX_BRIEFING_BYTES, client: s3 }),
+      readBriefings: () =>
+        readS3Prefix(
+          { bucket: env.BUCKET, prefix: env.BRIEFINGS_PREFIX },
+          { maxBytes: DEFAULT_MAX_BRIEFING_BYTES, client: s3 },
+        ),
       archive: (issueId, files) => archive.write(issueId, files),
       issues,
       activeRecipients: async function* () {
-        for await (const subscriber of subscribers.all()) if (subscriber.status === 'active') yield subscriber.email;
+        for await (const subscriber of subscribers.all())
+          if (subscriber.status === 'active') yield subscriber.email;
       },
-      enqueue: (issueId, recipients) => enqueueRecipients(sqs, env.QUEUE_URL, issueId, recipients, env.BATCH_SIZE),
+      enqueue: (issueId, recipients) =>
+        enqueueRecipients(sqs, env.QUEUE_URL, issueId, recipients, env.BATCH_SIZE),
     },
   );
 
   if (result.status === 'no-briefings') {
-    logger.warn('No briefings for this week: nothing is sent', { issueId: result.issueId, skipped: result.skipped });
+    logger.warn('No briefings for this week: nothing is sent', {
+      issueId: result.issueId,
+      skipped: result.skipped,
+    });
   } else if (result.status === 'already-enqueued') {
     logger.info('This issue was already queued: nothing new is queued', { issueId: result.issueId });
   } else {
-    logger.info('Issue built, archived and queued', { ...result, viewInBrowser: archiveLink(env.ARCHIVE_URL, result.issueId) });
+    logger.info('Issue built, archived and queued', {
+      ...result,
+      viewInBrowser: archiveLink(env.ARCHIVE_URL, result.issueId),
+    });
     metrics.addMetric('RecipientsQueued', MetricUnit.Count, result.recipients);
   }
   metrics.publishStoredMetrics();

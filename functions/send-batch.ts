@@ -50,7 +50,10 @@ export const handler = async (event: SQSEvent, context?: Context): Promise<SQSBa
     const parsed = bodySchema.safeParse(safeJson(record.body));
     if (parsed.success) messages.push({ id: record.messageId, ...parsed.data });
     else {
-      logger.error('Queued batch is not readable: it goes back to the queue and then to the dead-letter queue', { messageId: record.messageId });
+      logger.error(
+        'Queued batch is not readable: it goes back to the queue and then to the dead-letter queue',
+        { messageId: record.messageId },
+      );
       failures.push(record.messageId);
     }
   }
@@ -71,7 +74,12 @@ export const handler = async (event: SQSEvent, context?: Context): Promise<SQSBa
         signal: controller.signal,
       },
       { loadIssue, currentSubscribers },
-      (message, error) => logger.error('Batch failed; it will be retried', { messageId: message.id, issueId: message.issueId, error: (error as Error).message }),
+      (message, error) =>
+        logger.error('Batch failed; it will be retried', {
+          messageId: message.id,
+          issueId: message.issueId,
+          error: (error as Error).message,
+        }),
     );
     for (const summary of result.summaries) {
       metrics.addMetric('MessagesSent', MetricUnit.Count, summary.sent);
@@ -102,10 +110,20 @@ function loadIssue(issueId: string): Promise<Issue> {
   let issue = issues.get(issueId);
   if (!issue) {
     issue = (async () => {
-      const [manifest, html, text] = await Promise.all(['digest.json', 'message.html', 'message.txt'].map((name) => archive.read(issueId, name)));
-      if (!manifest || !html || !text) throw new DigestError(`issue ${issueId} is not in the archive: run the build function for its week first`);
+      const [manifest, html, text] = await Promise.all(
+        ['digest.json', 'message.html', 'message.txt'].map((name) => archive.read(issueId, name)),
+      );
+      if (!manifest || !html || !text)
+        throw new DigestError(
+          `issue ${issueId} is not in the archive: run the build function for its week first`,
+        );
       const { subject } = JSON.parse(manifest) as { subject: string };
-      return { issueId, subject, template: { html, text }, viewInBrowserUrl: archiveLink(env.ARCHIVE_URL, issueId) };
+      return {
+        issueId,
+        subject,
+        template: { html, text },
+        viewInBrowserUrl: archiveLink(env.ARCHIVE_URL, issueId),
+      };
     })();
     issues.set(issueId, issue);
     issue.catch(() => issues.delete(issueId));
@@ -117,15 +135,25 @@ function loadIssue(issueId: string): Promise<Issue> {
 async function currentSubscribers(emails: string[]): Promise<Subscriber[]> {
   const found: Subscriber[] = [];
   for (let start = 0; start < emails.length; start += 100) {
-    let keys: Record<string, unknown>[] | undefined = emails.slice(start, start + 100).map((email) => ({ email }));
+    let keys: Record<string, unknown>[] | undefined = emails
+      .slice(start, start + 100)
+      .map((email) => ({ email }));
     while (keys && keys.length > 0) {
-      const response: BatchGetCommandOutput = await dynamo.send(new BatchGetCommand({ RequestItems: { [env.SUBSCRIBERS_TABLE]: { Keys: keys, ConsistentRead: true } } }));
+      const response: BatchGetCommandOutput = await dynamo.send(
+        new BatchGetCommand({
+          RequestItems: { [env.SUBSCRIBERS_TABLE]: { Keys: keys, ConsistentRead: true } },
+        }),
+      );
       found.push(...((response.Responses?.[env.SUBSCRIBERS_TABLE] ?? []) as Subscriber[]));
       keys = response.UnprocessedKeys?.[env.SUBSCRIBERS_TABLE]?.Keys;
     }
   }
   const missing = emails.length - found.length;
-  if (missing > 0) logger.info('Queued recipients no longer on the list were skipped', { count: missing, example: maskAddress(emails[0] ?? '') });
+  if (missing > 0)
+    logger.info('Queued recipients no longer on the list were skipped', {
+      count: missing,
+      example: maskAddress(emails[0] ?? ''),
+    });
   return found;
 }
 

@@ -18,14 +18,26 @@ const env = readEnvironment({
   UNSUBSCRIBE_SECRET_ARN: required().optional(),
 });
 
-const subscribers = new DynamoSubscriberStore(createDocumentClient(process.env.AWS_ENDPOINT_URL_DYNAMODB), env.SUBSCRIBERS_TABLE);
+const subscribers = new DynamoSubscriberStore(
+  createDocumentClient(process.env.AWS_ENDPOINT_URL_DYNAMODB),
+  env.SUBSCRIBERS_TABLE,
+);
 const archive = issueArchive(createS3Client(), env.BUCKET, env.ARCHIVE_PREFIX);
 
 /** Function URL: the unsubscribe page, RFC 8058 one-click POST, and the view-in-browser archive. */
 export const handler = async (event: LambdaFunctionURLEvent): Promise<LambdaFunctionURLResult> => {
-  const body = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
+  const body = event.body
+    ? event.isBase64Encoded
+      ? Buffer.from(event.body, 'base64').toString('utf8')
+      : event.body
+    : '';
   const response = await handlePage(
-    { method: event.requestContext.http.method, path: event.rawPath || '/', query: event.queryStringParameters ?? {}, body },
+    {
+      method: event.requestContext.http.method,
+      path: event.rawPath || '/',
+      query: event.queryStringParameters ?? {},
+      body,
+    },
     {
       secret: () => unsubscribeSecret(env.UNSUBSCRIBE_SECRET_ARN),
       listId: env.LIST_ID,

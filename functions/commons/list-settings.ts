@@ -13,7 +13,13 @@ export const listEnvironment = {
   UNSUBSCRIBE_SECRET_ARN: z.string().optional(),
 };
 
-export function identityFrom(env: { NEWSLETTER_NAME: string; SENDER: string; LIST_ID: string; UNSUBSCRIBE_URL: string; UNSUBSCRIBE_MAILTO: string }): ListIdentity {
+export function identityFrom(env: {
+  NEWSLETTER_NAME: string;
+  SENDER: string;
+  LIST_ID: string;
+  UNSUBSCRIBE_URL: string;
+  UNSUBSCRIBE_MAILTO: string;
+}): ListIdentity {
   return {
     from: env.SENDER,
     listId: env.LIST_ID,

@@ -13,7 +13,8 @@ export function unsubscribeSecret(secretArn: string | undefined): Promise<string
     if (!secretArn) throw new ConfigError('UNSUBSCRIBE_SECRET_ARN is not set: redeploy the stack');
     const client = new SecretsManagerClient({});
     const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
-    if (!SecretString || SecretString.length < 16) throw new ConfigError('the unsubscribe secret is empty or too short: rotate it in Secrets Manager');
+    if (!SecretString || SecretString.length < 16)
+      throw new ConfigError('the unsubscribe secret is empty or too short: rotate it in Secrets Manager');
     return SecretString;
   })();
   cached.catch(() => {

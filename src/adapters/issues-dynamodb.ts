@@ -21,7 +21,9 @@ export class DynamoIssueStore {
 
   async get(issueId: string): Promise<IssueRecord | undefined> {
     try {
-      const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: { issueId }, ConsistentRead: true }));
+      const { Item } = await this.client.send(
+        new GetCommand({ TableName: this.table, Key: { issueId }, ConsistentRead: true }),
+      );
       return Item as IssueRecord | undefined;
     } catch (error) {
       throw dynamoError(error, this.table);
@@ -49,7 +51,9 @@ export class DynamoIssueStore {
 
   async finish(record: Omit<IssueRecord, 'status'>): Promise<void> {
     try {
-      await this.client.send(new PutCommand({ TableName: this.table, Item: { ...record, status: 'enqueued' } }));
+      await this.client.send(
+        new PutCommand({ TableName: this.table, Item: { ...record, status: 'enqueued' } }),
+      );
     } catch (error) {
       throw dynamoError(error, this.table);
     }

@@ -33,7 +33,9 @@ export async function enqueueRecipients(
       }),
     );
     if (response.Failed?.length) {
-      throw new DigestError(`SQS refused ${response.Failed.length} batch(es) (${response.Failed[0]?.Code}): the run can be repeated safely`);
+      throw new DigestError(
+        `SQS refused ${response.Failed.length} batch(es) (${response.Failed[0]?.Code}): the run can be repeated safely`,
+      );
     }
     batches += pending.length;
     pending = [];

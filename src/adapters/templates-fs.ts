@@ -11,7 +11,10 @@ export const BUNDLED_TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), '
  * Loads the bundled templates, then lets files in `overrideFolder` replace them one by one, so
  * an editor can change just `partials/item.hbs`.
  */
-export async function loadTemplates(overrideFolder?: string, bundledFolder = BUNDLED_TEMPLATES): Promise<TemplateFile[]> {
+export async function loadTemplates(
+  overrideFolder?: string,
+  bundledFolder = BUNDLED_TEMPLATES,
+): Promise<TemplateFile[]> {
   const files = new Map<string, TemplateFile>();
   for (const file of await readTemplateFolder(bundledFolder)) files.set(file.name, file);
   if (overrideFolder) {

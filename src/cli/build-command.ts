@@ -4,6 +4,7 @@ import { readFolder } from '../adapters/fs-source.js';
 import { loadTemplates } from '../adapters/templates-fs.js';
 import { type BuildResult, buildDigest } from '../core/build.js';
 import { UsageError } from '../core/errors.js';
+import { createMessageFactory } from '../core/message-template.js';
 import { compileTemplates } from '../core/render.js';
 import type { SourceFile } from '../core/types.js';
 import { formatBuildReport } from './report.js';
@@ -45,18 +46,33 @@ export async function runBuild(settings: Settings): Promise<{ result: BuildResul
       postalAddress: settings.postalAddress,
       ...(settings.homepageUrl ? { homepageUrl: settings.homepageUrl } : {}),
     },
-    identity: listIdentity(settings),
-    unsubscribeSecret: settings.unsubscribeSecret ?? DEVELOPMENT_SECRET,
+    unsubscribeUrl: settings.unsubscribeUrl,
     archiveUrl: settings.archiveUrl,
-    sampleRecipient: settings.sampleRecipient,
   });
+  // The sample message is what a subscriber gets, made the way `digest send` makes it.
+  const sampleMessage =
+    result.output &&
+    (await (
+      await createMessageFactory(
+        {
+          issueId: result.digest.issueId,
+          subject: result.digest.subject,
+          template: result.output.template,
+          viewInBrowserUrl: result.output.viewInBrowserUrl,
+        },
+        {
+          identity: listIdentity(settings),
+          unsubscribeSecret: settings.unsubscribeSecret ?? DEVELOPMENT_SECRET,
+        },
+      )
+    )(settings.sampleRecipient));
   const written = await writeDigestFiles(settings.out, {
     'digest.json': `${JSON.stringify(result.manifest, null, 2)}\n`,
     ...(result.output
       ? {
           'digest.html': result.output.html,
           'digest.txt': result.output.text,
-          'digest.eml': result.output.sampleMessage,
+          ...(sampleMessage ? { 'digest.eml': sampleMessage.raw } : {}),
           'message.html': result.output.template.html,
           'message.txt': result.output.template.text,
         }

@@ -1,24 +1,19 @@
 import { type ReadOptions, readBriefing } from './briefing.js';
-import { composeMessage, type ListIdentity, unsubscribeLink } from './compose.js';
 import { type PeriodRequest, resolvePeriod } from './period.js';
 import { type CompiledTemplates, personalize, renderDigest } from './render.js';
 import { selectBriefings } from './select.js';
 import { summarize } from './summarize.js';
 import type { Briefing, Digest, SkippedFile, SourceFile } from './types.js';
-import { signUnsubscribeToken } from './unsubscribe-token.js';
 import type { Publication } from './view.js';
 
 export interface BuildSettings extends ReadOptions {
   period: PeriodRequest;
   now: Date;
   publication: Publication;
-  identity: ListIdentity;
-  /** Signs the sample message's unsubscribe token. */
-  unsubscribeSecret: string;
+  /** The list's unsubscribe page: the archived copy links there, without a personal token. */
+  unsubscribeUrl: string;
   /** Where the archived copy will live; `{issueId}` is replaced. */
   archiveUrl: string;
-  /** Address the sample message is made out to. */
-  sampleRecipient: string;
 }
 
 /** `digest.json`: the contract other tools read. */
@@ -52,15 +47,16 @@ export interface BuildResult {
     text: string;
     /** The finished HTML and text with per-recipient placeholders: what `digest send` personalizes. */
     template: { html: string; text: string };
-    sampleMessage: Buffer;
+    /** The view-in-browser link written into this issue. */
+    viewInBrowserUrl: string;
     mjmlRenders: number;
     warnings: string[];
   };
 }
 
 /**
- * The whole pure pipeline: source files → briefings → the period's items → digest → HTML, text
- * and a sample message. Bad files are skipped with reasons; nothing here does I/O.
+ * The whole pure pipeline: source files → briefings → the period's items → digest → HTML and
+ * text, rendered once. Bad files are skipped with reasons; nothing here does I/O.
  */
 export async function buildDigest(
   files: SourceFile[],
@@ -92,25 +88,8 @@ export async function buildDigest(
   const rendered = await renderDigest(digest, templates, settings.publication);
   const viewInBrowserUrl = settings.archiveUrl.replaceAll('{issueId}', encodeURIComponent(digest.issueId));
   const archived = personalize(rendered, {
-    unsubscribeUrl: settings.identity.unsubscribeUrl,
+    unsubscribeUrl: settings.unsubscribeUrl,
     viewInBrowserUrl,
-  });
-  const token = signUnsubscribeToken(
-    { list: settings.identity.listId, address: settings.sampleRecipient },
-    settings.unsubscribeSecret,
-  );
-  const sample = personalize(rendered, {
-    unsubscribeUrl: unsubscribeLink(settings.identity, token),
-    viewInBrowserUrl,
-  });
-  const { raw: sampleMessage } = await composeMessage({
-    identity: settings.identity,
-    to: settings.sampleRecipient,
-    subject: digest.subject,
-    ...sample,
-    unsubscribeToken: token,
-    issueId: digest.issueId,
-    date: settings.now,
   });
   return {
     digest,
@@ -118,7 +97,7 @@ export async function buildDigest(
     output: {
       ...archived,
       template: { html: rendered.html, text: rendered.text },
-      sampleMessage,
+      viewInBrowserUrl,
       mjmlRenders: rendered.mjmlRenders,
       warnings: rendered.warnings,
     },

@@ -15,7 +15,10 @@ export interface BuildIssuePorts {
     finish(record: IssueProgress): Promise<void>;
   };
   activeRecipients(): AsyncIterable<string>;
-  enqueue(issueId: string, recipients: AsyncIterable<string>): Promise<{ recipients: number; batches: number }>;
+  enqueue(
+    issueId: string,
+    recipients: AsyncIterable<string>,
+  ): Promise<{ recipients: number; batches: number }>;
 }
 
 export interface IssueProgress {
@@ -30,7 +33,14 @@ export interface IssueProgress {
 export type BuildIssueResult =
   | { status: 'already-enqueued'; issueId: string }
   | { status: 'no-briefings'; issueId: string; skipped: { file: string; reason: string }[] }
-  | { status: 'enqueued'; issueId: string; items: number; skipped: number; recipients: number; batches: number };
+  | {
+      status: 'enqueued';
+      issueId: string;
+      items: number;
+      skipped: number;
+      recipients: number;
+      batches: number;
+    };
 
 /**
  * The weekly run: build the week's digest from the briefings, archive it, and queue every
@@ -67,5 +77,11 @@ export async function buildIssue(
   if (!(await ports.issues.begin(progress))) return { status: 'already-enqueued', issueId: digest.issueId };
   const queued = await ports.enqueue(digest.issueId, ports.activeRecipients());
   await ports.issues.finish({ ...progress, ...queued, updatedAt: new Date().toISOString() });
-  return { status: 'enqueued', issueId: digest.issueId, items: digest.items.length, skipped: digest.skipped.length, ...queued };
+  return {
+    status: 'enqueued',
+    issueId: digest.issueId,
+    items: digest.items.length,
+    skipped: digest.skipped.length,
+    ...queued,
+  };
 }

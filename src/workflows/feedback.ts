@@ -31,11 +31,13 @@ export function readFeedback(messages: string[]): FeedbackOutcome {
     }
     const type = event.eventType ?? event.notificationType;
     if (type === 'Bounce' && event.bounce?.bounceType === 'Permanent') {
-      for (const recipient of event.bounce.bouncedRecipients ?? []) add(outcome, recipient.emailAddress, 'bounced');
+      for (const recipient of event.bounce.bouncedRecipients ?? [])
+        add(outcome, recipient.emailAddress, 'bounced');
     } else if (type === 'Bounce') {
       outcome.transientBounces += event.bounce?.bouncedRecipients?.length ?? 1;
     } else if (type === 'Complaint') {
-      for (const recipient of event.complaint?.complainedRecipients ?? []) add(outcome, recipient.emailAddress, 'complained');
+      for (const recipient of event.complaint?.complainedRecipients ?? [])
+        add(outcome, recipient.emailAddress, 'complained');
     } else {
       outcome.ignored++;
     }

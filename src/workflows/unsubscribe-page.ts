@@ -28,7 +28,8 @@ export interface UnsubscribePorts {
 const SECURITY_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
   'cache-control': 'no-store',
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'content-security-policy':
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'referrer-policy': 'no-referrer',
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
@@ -48,11 +49,23 @@ export async function handlePage(request: PageRequest, ports: UnsubscribePorts):
   const view = /^\/view\/([^/]+)\/?$/.exec(request.path);
   if (view) {
     const issueId = decodeURIComponent(view[1] ?? '');
-    const html = ISSUE_ID.test(issueId) && request.method === 'GET' ? await ports.archivedIssue(issueId) : undefined;
-    if (!html) return page(404, 'Issue not found', '<p>This issue is not in the archive (any more).</p>', ports);
-    return { status: 200, headers: { ...SECURITY_HEADERS, 'content-security-policy': "default-src 'none'; img-src https: data:; style-src 'unsafe-inline'; frame-ancestors 'none'", 'cache-control': 'public, max-age=3600' }, body: html };
+    const html =
+      ISSUE_ID.test(issueId) && request.method === 'GET' ? await ports.archivedIssue(issueId) : undefined;
+    if (!html)
+      return page(404, 'Issue not found', '<p>This issue is not in the archive (any more).</p>', ports);
+    return {
+      status: 200,
+      headers: {
+        ...SECURITY_HEADERS,
+        'content-security-policy':
+          "default-src 'none'; img-src https: data:; style-src 'unsafe-inline'; frame-ancestors 'none'",
+        'cache-control': 'public, max-age=3600',
+      },
+      body: html,
+    };
   }
-  if (request.path !== '/' && request.path !== '/unsubscribe') return page(404, 'Not found', '<p>There is nothing here.</p>', ports);
+  if (request.path !== '/' && request.path !== '/unsubscribe')
+    return page(404, 'Not found', '<p>There is nothing here.</p>', ports);
 
   const claim = verifyUnsubscribeToken(request.query.t ?? '', await ports.secret());
   if (!claim || claim.list !== ports.listId) {
@@ -65,7 +78,12 @@ export async function handlePage(request: PageRequest, ports: UnsubscribePorts):
   }
   if (request.method === 'POST') {
     await ports.unsubscribe(claim.address);
-    return page(200, 'You are unsubscribed', `<p>You will not receive ${escapeHtml(ports.newsletterName)} any more. Sorry to see you go.</p>`, ports);
+    return page(
+      200,
+      'You are unsubscribed',
+      `<p>You will not receive ${escapeHtml(ports.newsletterName)} any more. Sorry to see you go.</p>`,
+      ports,
+    );
   }
   if (request.method !== 'GET') return page(405, 'Not allowed', '<p>Use the button in the page.</p>', ports);
   const action = `?t=${encodeURIComponent(request.query.t ?? '')}`;
@@ -78,7 +96,12 @@ export async function handlePage(request: PageRequest, ports: UnsubscribePorts):
   );
 }
 
-function page(status: number, title: string, content: string, ports: Pick<UnsubscribePorts, 'newsletterName'>): PageResponse {
+function page(
+  status: number,
+  title: string,
+  content: string,
+  ports: Pick<UnsubscribePorts, 'newsletterName'>,
+): PageResponse {
   const body = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>

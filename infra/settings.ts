@@ -1,0 +1,67 @@
+import * as z from 'zod';
+
+/**
+ * Deployment settings, from CDK context (`cdk.json` or `-c key=value`), validated before anything
+ * is built so a mistake is one clear line, not a failed CloudFormation stack.
+ */
+const schema = z.object({
+  senderEmail: z.email({ error: 'senderEmail must be an address such as digest@news.example.com' }),
+  senderDomain: z
+    .string()
+    .regex(
+      /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i,
+      'senderDomain must be a domain such as news.example.com',
+    ),
+  newsletterName: z.string().min(1).default('The Weekly Briefing'),
+  schedule: z
+    .string()
+    .regex(
+      /^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$/,
+      'schedule must be a six-field EventBridge cron expression such as cron(0 8 ? * MON *)',
+    )
+    .default('cron(0 8 ? * MON *)'),
+  timeZone: z
+    .string()
+    .default('UTC')
+    .refine(
+      (zone) => zone === 'UTC' || Intl.supportedValuesOf('timeZone').includes(zone),
+      'timeZone must be an IANA time zone such as Europe/Berlin',
+    ),
+  postalAddress: z
+    .string()
+    .min(10, 'postalAddress must be the sender’s postal address (anti-spam laws require it in every email)'),
+  sendRatePerSecond: z.coerce
+    .number()
+    .positive('sendRatePerSecond must be the SES account’s maximum send rate, e.g. 14')
+    .max(10_000)
+    .default(1),
+  alarmEmail: z.email().optional(),
+});
+
+export type DeploySettings = z.infer<typeof schema>;
+
+export function readDeploySettings(context: (key: string) => unknown): DeploySettings {
+  const keys = Object.keys(schema.shape) as (keyof DeploySettings)[];
+  const raw = Object.fromEntries(
+    keys.map((key) => [key, context(key)]).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) {
+    const domain = parsed.data.senderDomain.toLowerCase();
+    if (!parsed.data.senderEmail.toLowerCase().endsWith(`@${domain}`)) {
+      throw new Error(
+        `senderEmail ${parsed.data.senderEmail} must be an address at senderDomain ${domain} (SES signs mail for that domain)`,
+      );
+    }
+    return parsed.data;
+  }
+  const issue = parsed.error.issues[0];
+  const key = String(issue?.path[0] ?? 'context');
+  const message =
+    issue?.code === 'invalid_type' && raw[key] === undefined
+      ? `${key} is required`
+      : (issue?.message ?? 'is not valid');
+  throw new Error(
+    `Deployment setting ${message}: pass it with -c ${key}=… or put it in cdk.json "context" (see README "Deploy")`,
+  );
+}
