@@ -1,0 +1,243 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DigestStack } from '../../infra/digest-stack.js';
+import { readDeploySettings } from '../../infra/settings.js';
+
+// Assertions run on the synthesized template. Bundling is skipped here (an empty stand-in asset;
+// the real bundles are built and run in tests/e2e) and so is CDK's CloudFormation validation,
+// which takes seconds per template; `cdk synth` keeps both on.
+process.env.CDK_VALIDATION = 'false';
+
+const context = {
+  senderEmail: 'digest@news.example.com',
+  senderDomain: 'news.example.com',
+  schedule: 'cron(0 7 ? * MON *)',
+  timeZone: 'Europe/Berlin',
+  postalAddress: 'Example Media, 1 Quay Street, Harbour Town',
+  sendRatePerSecond: 14,
+};
+
+let template: Template;
+let stack: DigestStack;
+beforeAll(() => {
+  const app = new App({
+    context: {
+      ...context,
+      'aws:cdk:bundling-stacks': [],
+      '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,
+    },
+  });
+  stack = new DigestStack(app, 'Test', {
+    settings: readDeploySettings((key) => app.node.tryGetContext(key)),
+  });
+  template = Template.fromStack(stack);
+});
+
+/** Every IAM statement attached to a function's role, flattened. */
+function statementsOf(fn: keyof DigestStack['functions']) {
+  const roleId = stack.getLogicalId(stack.functions[fn].role?.node.defaultChild as never);
+  const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } });
+  return Object.values(policies).flatMap(
+    (policy) =>
+      policy.Properties.PolicyDocument.Statement as {
+        Action: string | string[];
+        Resource: unknown;
+        Condition?: unknown;
+      }[],
+  );
+}
+const actionsOf = (fn: keyof DigestStack['functions']) =>
+  statementsOf(fn).flatMap((statement) => [statement.Action].flat());
+
+describe('the weekly schedule', () => {
+  it('runs on the configured cron in the configured time zone, retries and has a dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 7 ? * MON *)',
+      ScheduleExpressionTimezone: 'Europe/Berlin',
+      Target: Match.objectLike({
+        RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 21600 },
+        DeadLetterConfig: { Arn: Match.anyValue() },
+        Input: JSON.stringify({ source: 'schedule' }),
+      }),
+    });
+  });
+});
+
+describe('functions', () => {
+  it('are Node.js 22 on arm64 with JSON logs kept three months', () => {
+    const functions = template.findResources('AWS::Lambda::Function');
+    expect(Object.keys(functions)).toHaveLength(4);
+    for (const fn of Object.values(functions)) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        LoggingConfig: { LogFormat: 'JSON' },
+      });
+    }
+    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 90 }, 4);
+  });
+
+  it('send batches from SQS with partial batch failures and a concurrency sized to the SES rate', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 3 },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ SEND_RATE: String(14 / 3) }) },
+    });
+  });
+
+  it('serve unsubscribe behind a public Function URL', () => {
+    template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE' });
+  });
+});
+
+describe('storage', () => {
+  it('keeps the bucket private, encrypted, versioned, TLS-only, with old archives expiring', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: Match.objectLike({
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      }),
+      VersioningConfiguration: { Status: 'Enabled' },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({ Prefix: 'archive/', NoncurrentVersionExpiration: { NoncurrentDays: 30 } }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 's3:*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('has on-demand tables with point-in-time recovery, and a TTL on the ledger', () => {
+    const tables = template.findResources('AWS::DynamoDB::Table');
+    expect(Object.keys(tables)).toHaveLength(3);
+    for (const table of Object.values(tables)) {
+      expect(table.Properties).toMatchObject({
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      });
+    }
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'issueId', KeyType: 'HASH' },
+        { AttributeName: 'recipient', KeyType: 'RANGE' },
+      ],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+  });
+});
+
+describe('SES', () => {
+  it('verifies the sender domain with Easy DKIM and sends bounces and complaints to SNS', () => {
+    template.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: 'news.example.com',
+      DkimSigningAttributes: Match.absent(),
+      ConfigurationSetAttributes: { ConfigurationSetName: Match.anyValue() },
+    });
+    template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      EventDestination: Match.objectLike({
+        Enabled: true,
+        MatchingEventTypes: ['bounce', 'complaint'],
+        SnsDestination: Match.anyValue(),
+      }),
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'lambda',
+      Endpoint: {
+        'Fn::GetAtt': [stack.getLogicalId(stack.functions.feedback.node.defaultChild as never), 'Arn'],
+      },
+    });
+  });
+});
+
+describe('alarms', () => {
+  it('watch both dead-letter queues, delivery failures and every function’s errors', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
+      (alarm) => alarm.Properties,
+    );
+    expect(alarms.filter((alarm) => alarm.MetricName === 'ApproximateNumberOfMessagesVisible')).toHaveLength(
+      2,
+    );
+    expect(
+      alarms.filter((alarm) => alarm.MetricName === 'DeliveryFailed' && alarm.Namespace === 'WeeklyDigest'),
+    ).toHaveLength(1);
+    expect(alarms.filter((alarm) => alarm.MetricName === 'Errors')).toHaveLength(4);
+    for (const alarm of alarms) expect(alarm.AlarmActions).toHaveLength(1);
+  });
+});
+
+describe('least privilege', () => {
+  it('lets the send function read the archive but never write to the bucket', () => {
+    const actions = actionsOf('send');
+    expect(actions).toContain('s3:GetObject');
+    expect(actions.filter((action) => /^s3:(Put|Delete)/.test(action))).toEqual([]);
+    const s3Resources = statementsOf('send')
+      .filter((statement) => [statement.Action].flat().some((action) => action.startsWith('s3:')))
+      .map((statement) => JSON.stringify(statement.Resource));
+    for (const resource of s3Resources) expect(resource).toContain('/archive/*');
+  });
+
+  it('never lets the unsubscribe function read briefings', () => {
+    const resources = JSON.stringify(statementsOf('unsubscribe').map((statement) => statement.Resource));
+    expect(resources).not.toContain('briefings');
+    expect(actionsOf('unsubscribe')).not.toContain('s3:ListBucket');
+    expect(actionsOf('unsubscribe').filter((action) => action.startsWith('dynamodb:'))).toEqual([
+      'dynamodb:UpdateItem',
+    ]);
+  });
+
+  it('gives the build function the briefings to read and the archive to write, and no SES', () => {
+    const statements = statementsOf('build');
+    expect(JSON.stringify(statements)).toContain('briefings/*');
+    expect(actionsOf('build').some((action) => action.startsWith('ses:'))).toBe(false);
+  });
+
+  it('lets only the send function send email, and only as the sender identity', () => {
+    for (const fn of ['build', 'unsubscribe', 'feedback'] as const)
+      expect(actionsOf(fn).some((action) => action.startsWith('ses:'))).toBe(false);
+    const ses = statementsOf('send').find((statement) =>
+      [statement.Action].flat().includes('ses:SendRawEmail'),
+    );
+    const identityId = Object.keys(template.findResources('AWS::SES::EmailIdentity'))[0];
+    expect(JSON.stringify(ses?.Resource)).toContain(`":identity/",{"Ref":"${identityId}"}`);
+  });
+
+  it('uses no AWS managed policy on function roles', () => {
+    for (const fn of Object.values(stack.functions)) {
+      const role =
+        template.findResources('AWS::IAM::Role')[stack.getLogicalId(fn.role?.node.defaultChild as never)];
+      expect(role?.Properties.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+});
+
+describe('deployment settings', () => {
+  it.each([
+    [{}, /senderEmail is required/],
+    [
+      { ...context, senderEmail: 'digest@other.example.org' },
+      /must be an address at senderDomain news\.example\.com/,
+    ],
+    [{ ...context, timeZone: 'Mars/Base' }, /timeZone must be an IANA time zone/],
+    [{ ...context, schedule: '0 8 * * 1' }, /schedule must be a six-field EventBridge cron expression/],
+  ])('explain a missing or wrong value: %j', (values, message) => {
+    expect(() => readDeploySettings((key) => (values as Record<string, unknown>)[key])).toThrow(message);
+  });
+});
