@@ -8,6 +8,7 @@ export interface LocalDynamo {
   client: DynamoDBDocumentClient;
   createSubscribersTable: (name: string) => Promise<void>;
   createLedgerTable: (name: string) => Promise<void>;
+  createIssuesTable: (name: string) => Promise<void>;
   close: () => Promise<void>;
 }
 
@@ -48,6 +49,16 @@ export async function startLocalDynamo(): Promise<LocalDynamo> {
             { AttributeName: 'issueId', KeyType: 'HASH' },
             { AttributeName: 'recipient', KeyType: 'RANGE' },
           ],
+        }),
+      );
+    },
+    createIssuesTable: async (name) => {
+      await raw.send(
+        new CreateTableCommand({
+          TableName: name,
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [{ AttributeName: 'issueId', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'issueId', KeyType: 'HASH' }],
         }),
       );
     },
