@@ -26,6 +26,13 @@ let synthOutput = '';
 const handlers: Record<string, Handler> = {};
 const queued: { Id: string; MessageBody: string }[] = [];
 
+/** Invokes a bundled function by its logical name, as Lambda would. */
+function invoke(name: string, event: unknown): Promise<unknown> {
+  const handler = handlers[name];
+  if (!handler) throw new Error(`no bundle for ${name}: did cdk synth run?`);
+  return handler(event, lambdaContext);
+}
+
 /** What the Lambda runtime passes: enough for the handlers' time budget and logs. */
 const lambdaContext = {
   getRemainingTimeInMillis: () => 300_000,
@@ -184,7 +191,7 @@ describe('the weekly flow, end to end on local servers, with the bundled functio
   let unsubscribeToken = '';
 
   it('builds the week from S3, archives it, and queues every active subscriber', async () => {
-    const result = await handlers.BuildDigest?.({ week: '2026-W47' }, lambdaContext);
+    const result = await invoke('BuildDigest', { week: '2026-W47' });
     expect(result).toMatchObject({
       status: 'enqueued',
       issueId: '2026-W47',
@@ -203,7 +210,7 @@ describe('the weekly flow, end to end on local servers, with the bundled functio
   });
 
   it('sends the queued batches through SES exactly once and completes the ledger', async () => {
-    const response = await handlers.SendBatch?.(sqsEvent(queued), lambdaContext);
+    const response = await invoke('SendBatch', sqsEvent(queued));
     expect(response).toEqual({ batchItemFailures: [] });
     const emails = await ses.emails();
     expect(emails.map((email) => email.destination.to[0]).sort()).toEqual([...SUBSCRIBERS].sort());
@@ -223,18 +230,18 @@ describe('the weekly flow, end to end on local servers, with the bundled functio
 
   it('queues nothing new on a second invocation, and a redelivered batch sends nothing again', async () => {
     const before = queued.length;
-    expect(await handlers.BuildDigest?.({ week: '2026-W47' }, lambdaContext)).toEqual({
+    expect(await invoke('BuildDigest', { week: '2026-W47' })).toEqual({
       status: 'already-enqueued',
       issueId: '2026-W47',
     });
     expect(queued).toHaveLength(before);
-    expect(await handlers.SendBatch?.(sqsEvent(queued), lambdaContext)).toEqual({ batchItemFailures: [] });
+    expect(await invoke('SendBatch', sqsEvent(queued))).toEqual({ batchItemFailures: [] });
     expect(await ses.emails()).toHaveLength(SUBSCRIBERS.length);
   });
 
   it('sends nothing for a week without briefings', async () => {
     const before = queued.length;
-    expect(await handlers.BuildDigest?.({ week: '2026-W30' }, lambdaContext)).toMatchObject({
+    expect(await invoke('BuildDigest', { week: '2026-W30' })).toMatchObject({
       status: 'no-briefings',
       issueId: '2026-W30',
     });
@@ -242,13 +249,13 @@ describe('the weekly flow, end to end on local servers, with the bundled functio
   });
 
   it('rejects a malformed manual event with a clear message', async () => {
-    await expect(handlers.BuildDigest?.({ week: 'last week' }, lambdaContext)).rejects.toThrow(
+    await expect(invoke('BuildDigest', { week: 'last week' })).rejects.toThrow(
       'the event must look like { "week": "2026-W47" }',
     );
   });
 
   it('shows a one-button unsubscribe page, then unsubscribes with an RFC 8058 one-click POST', async () => {
-    const page = (await handlers.Unsubscribe?.(urlEvent('GET', '/', { t: unsubscribeToken }))) as {
+    const page = (await invoke('Unsubscribe', urlEvent('GET', '/', { t: unsubscribeToken }))) as {
       statusCode: number;
       body: string;
       headers: Record<string, string>;
@@ -258,7 +265,8 @@ describe('the weekly flow, end to end on local servers, with the bundled functio
     expect(page.body).not.toContain('ben@example.com');
     expect(page.headers['content-security-policy']).toContain("default-src 'none'");
 
-    const done = (await handlers.Unsubscribe?.(
+    const done = (await invoke(
+      'Unsubscribe',
       urlEvent('POST', '/', { t: unsubscribeToken }, 'List-Unsubscribe=One-Click'),
     )) as { statusCode: number };
     expect(done.statusCode).toBe(200);
@@ -269,7 +277,8 @@ describe('the weekly flow, end to end on local servers, with the bundled functio
   });
 
   it('answers a tampered link with a friendly page and changes nothing', async () => {
-    const page = (await handlers.Unsubscribe?.(
+    const page = (await invoke(
+      'Unsubscribe',
       urlEvent('POST', '/', { t: `${unsubscribeToken.slice(0, -3)}abc` }, 'List-Unsubscribe=One-Click'),
     )) as { statusCode: number; body: string };
     expect(page.statusCode).toBe(400);
@@ -278,7 +287,7 @@ describe('the weekly flow, end to end on local servers, with the bundled functio
   });
 
   it('serves the archived issue for the view-in-browser link', async () => {
-    const page = (await handlers.Unsubscribe?.(urlEvent('GET', '/view/2026-W47', {}))) as {
+    const page = (await invoke('Unsubscribe', urlEvent('GET', '/view/2026-W47', {}))) as {
       statusCode: number;
       body: string;
     };
@@ -286,7 +295,7 @@ describe('the weekly flow, end to end on local servers, with the bundled functio
     expect(page.body).toContain('Magnet recycler opens pilot line in Rotterdam');
     expect(
       (
-        (await handlers.Unsubscribe?.(urlEvent('GET', '/view/..%2F..%2Fbriefings', {}))) as {
+        (await invoke('Unsubscribe', urlEvent('GET', '/view/..%2F..%2Fbriefings', {}))) as {
           statusCode: number;
         }
       ).statusCode,
@@ -314,7 +323,8 @@ describe('the weekly flow, end to end on local servers, with the bundled functio
         },
       })),
     });
-    const suppressed = await handlers.Feedback?.(
+    const suppressed = await invoke(
+      'Feedback',
       sns([
         {
           eventType: 'Bounce',
