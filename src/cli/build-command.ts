@@ -4,8 +4,9 @@ import { readFolder } from '../adapters/fs-source.js';
 import { loadTemplates } from '../adapters/templates-fs.js';
 import { type BuildResult, buildDigest } from '../core/build.js';
 import { UsageError } from '../core/errors.js';
-import { createMessageFactory } from '../core/message-template.js';
-import { compileTemplates } from '../core/render.js';
+import { createMessageFactory, type IssueContent } from '../core/message-template.js';
+import type { PeriodRequest } from '../core/period.js';
+import { type CompiledTemplates, compileTemplates } from '../core/render.js';
 import type { SourceFile } from '../core/types.js';
 import { formatBuildReport } from './report.js';
 import { DEVELOPMENT_SECRET, listIdentity, periodRequest, type Settings } from './settings.js';
@@ -33,39 +34,12 @@ export function describeBuild(program: Command): Command {
 
 /** Reads the briefings, builds, writes the outputs and returns the report to print. */
 export async function runBuild(settings: Settings): Promise<{ result: BuildResult; report: string }> {
-  const request = periodRequest(settings);
   const templates = compileTemplates(await loadTemplates(settings.templates));
-  const files = await readSource(settings);
-  const result = await buildDigest(files, templates, {
-    period: request,
-    now: settings.now ? new Date(settings.now) : new Date(),
-    timeZone: settings.timeZone,
-    maxBytes: settings.maxBriefingBytes,
-    publication: {
-      newsletterName: settings.newsletterName,
-      postalAddress: settings.postalAddress,
-      ...(settings.homepageUrl ? { homepageUrl: settings.homepageUrl } : {}),
-    },
-    unsubscribeUrl: settings.unsubscribeUrl,
-    archiveUrl: settings.archiveUrl,
-  });
+  const result = await buildFromSettings(settings, templates, await readSource(settings));
   // The sample message is what a subscriber gets, made the way `digest send` makes it.
-  const sampleMessage =
-    result.output &&
-    (await (
-      await createMessageFactory(
-        {
-          issueId: result.digest.issueId,
-          subject: result.digest.subject,
-          template: result.output.template,
-          viewInBrowserUrl: result.output.viewInBrowserUrl,
-        },
-        {
-          identity: listIdentity(settings),
-          unsubscribeSecret: settings.unsubscribeSecret ?? DEVELOPMENT_SECRET,
-        },
-      )
-    )(settings.sampleRecipient));
+  const sample =
+    result.output && (await createMessageFactory(issueOf(result, result.output), messageContext(settings)));
+  const sampleMessage = sample && (await sample(settings.sampleRecipient));
   const written = await writeDigestFiles(settings.out, {
     'digest.json': `${JSON.stringify(result.manifest, null, 2)}\n`,
     ...(result.output
@@ -81,7 +55,48 @@ export async function runBuild(settings: Settings): Promise<{ result: BuildResul
   return { result, report: formatBuildReport(result, written) };
 }
 
-async function readSource(settings: Settings): Promise<SourceFile[]> {
+/** Builds the digest the settings describe, from files already read, with compiled templates. */
+export function buildFromSettings(
+  settings: Settings,
+  templates: CompiledTemplates,
+  files: SourceFile[],
+  period: PeriodRequest = periodRequest(settings),
+): Promise<BuildResult> {
+  return buildDigest(files, templates, {
+    period,
+    now: settings.now ? new Date(settings.now) : new Date(),
+    timeZone: settings.timeZone,
+    maxBytes: settings.maxBriefingBytes,
+    publication: {
+      newsletterName: settings.newsletterName,
+      postalAddress: settings.postalAddress,
+      ...(settings.homepageUrl ? { homepageUrl: settings.homepageUrl } : {}),
+    },
+    unsubscribeUrl: settings.unsubscribeUrl,
+    archiveUrl: settings.archiveUrl,
+  });
+}
+
+/** The built issue as senders need it. */
+export function issueOf(result: BuildResult, output: NonNullable<BuildResult['output']>): IssueContent {
+  return {
+    issueId: result.digest.issueId,
+    subject: result.digest.subject,
+    template: output.template,
+    viewInBrowserUrl: output.viewInBrowserUrl,
+  };
+}
+
+/** The sender identity and the secret that signs unsubscribe links. */
+export function messageContext(settings: Settings) {
+  return {
+    identity: listIdentity(settings),
+    unsubscribeSecret: settings.unsubscribeSecret ?? DEVELOPMENT_SECRET,
+  };
+}
+
+/** The source files, from a folder or an S3 prefix. */
+export async function readSource(settings: Settings): Promise<SourceFile[]> {
   if (settings.source.startsWith('s3://')) {
     // The AWS SDK is loaded only for S3 sources.
     const { parseS3Url, readS3Prefix } = await import('../adapters/s3-source.js');

@@ -45,6 +45,10 @@ export interface SendRun {
 /** Loads the built issue, opens the stores, and sends (or test-sends, or counts). */
 export async function runSend(settings: Settings, signal?: AbortSignal): Promise<SendRun> {
   const issue = await loadIssue(settings);
+  if (settings.test) {
+    const { report } = await sendTestMessage(settings, issue, settings.test);
+    return { report, incomplete: false };
+  }
   const { outbox, label: outboxLabel } = await openOutbox(settings);
   const usesSes = outboxLabel === 'SES';
   if (usesSes && !settings.unsubscribeSecret) {
@@ -55,9 +59,6 @@ export async function runSend(settings: Settings, signal?: AbortSignal): Promise
   const identity = listIdentity(settings);
   const unsubscribeSecret = settings.unsubscribeSecret ?? DEVELOPMENT_SECRET;
   try {
-    if (settings.test)
-      return await sendTest(settings.test, issue, { identity, unsubscribeSecret }, outbox, outboxLabel);
-
     const rate = settings.rate ?? (await outbox.maxSendRate?.()) ?? (usesSes ? 1 : undefined);
     // Local files are limited by disk syncs, not by a provider: more in flight shares each sync.
     const concurrency = settings.concurrency ?? (usesSes ? 16 : 64);
@@ -145,28 +146,40 @@ async function loadIssue(settings: Settings): Promise<Issue> {
   };
 }
 
-async function sendTest(
-  address: string,
+/**
+ * Sends one `[Test]` copy of the issue to an address through the configured outbox; the ledger
+ * is not touched. Used by `digest send --test` and by the preview's "Send test" button.
+ */
+export async function sendTestMessage(
+  settings: Settings,
   issue: Issue,
-  context: Parameters<typeof createMessageFactory>[1],
-  outbox: Awaited<ReturnType<typeof openOutbox>>['outbox'],
-  outboxLabel: string,
-): Promise<SendRun> {
+  address: string,
+): Promise<{ report: string; messageId: string }> {
   const normalized = normalizeAddress(address);
-  if (!normalized.ok) throw new UsageError(`--test ${normalized.reason}`);
-  const makeMessage = await createMessageFactory({ ...issue, subject: `[Test] ${issue.subject}` }, context);
-  const message = await makeMessage(normalized.email);
+  if (!normalized.ok) throw new UsageError(`test address: ${normalized.reason}`);
+  const { outbox, label } = await openOutbox(settings);
   try {
-    const { messageId } = await outbox.send(message);
+    if (label === 'SES' && !settings.unsubscribeSecret) {
+      throw new UsageError('sending through SES needs an unsubscribe secret: set DIGEST_UNSUBSCRIBE_SECRET (16+ characters)');
+    }
+    const context = {
+      identity: listIdentity(settings),
+      unsubscribeSecret: settings.unsubscribeSecret ?? DEVELOPMENT_SECRET,
+    };
+    const makeMessage = await createMessageFactory({ ...issue, subject: `[Test] ${issue.subject}` }, context);
+    const { messageId } = await outbox.send(await makeMessage(normalized.email));
     return {
-      report: `Test message for ${issue.issueId} sent to ${maskAddress(normalized.email)} through ${outboxLabel} (message id ${messageId}). The ledger was not touched.`,
-      incomplete: false,
+      messageId,
+      report: `Test message for ${issue.issueId} sent to ${maskAddress(normalized.email)} through ${label} (message id ${messageId}). The ledger was not touched.`,
     };
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     throw new DigestError(
       `test message to ${maskAddress(normalized.email)} failed: ${(error as Error).message}`,
       { cause: error },
     );
+  } finally {
+    await outbox.close?.();
   }
 }
 

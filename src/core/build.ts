@@ -39,6 +39,8 @@ export interface DigestManifest {
 
 export interface BuildResult {
   digest: Digest;
+  /** Dates of every usable briefing, in or out of the period (for week pickers). */
+  dates: Date[];
   manifest: DigestManifest;
   /** Absent when the period has no items: nothing is rendered then. */
   output?: {
@@ -83,7 +85,8 @@ export async function buildDigest(
     newsletterName: settings.publication.newsletterName,
   });
 
-  if (digest.items.length === 0) return { digest, manifest: toManifest(digest, [], settings.now) };
+  const dates = briefings.map((briefing) => briefing.date);
+  if (digest.items.length === 0) return { digest, dates, manifest: toManifest(digest, [], settings.now) };
 
   const rendered = await renderDigest(digest, templates, settings.publication);
   const viewInBrowserUrl = settings.archiveUrl.replaceAll('{issueId}', encodeURIComponent(digest.issueId));
@@ -93,6 +96,7 @@ export async function buildDigest(
   });
   return {
     digest,
+    dates,
     manifest: toManifest(digest, rendered.collapsedItems, settings.now),
     output: {
       ...archived,
