@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { DigestError, UsageError } from '../core/errors.js';
 import { describeBuild, runBuild } from './build-command.js';
+import { describePreview, runPreview } from './preview-command.js';
 import { describeSend, runSend } from './send-command.js';
 import { resolveSettings, type SettingKey } from './settings.js';
 import { registerSubscribers } from './subscribers-command.js';
@@ -61,6 +62,15 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     } finally {
       process.off('SIGINT', interrupt);
     }
+  });
+
+  describePreview(program).action(async (options: Record<string, unknown>) => {
+    const preview = await runPreview(settingsFor(options), io.out);
+    // Runs until Ctrl-C; the server keeps the process alive.
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', () => void preview.stop().then(resolve));
+      process.once('SIGTERM', () => void preview.stop().then(resolve));
+    });
   });
 
   registerSubscribers(program, settingsFor, io.out);

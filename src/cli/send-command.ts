@@ -160,7 +160,9 @@ export async function sendTestMessage(
   const { outbox, label } = await openOutbox(settings);
   try {
     if (label === 'SES' && !settings.unsubscribeSecret) {
-      throw new UsageError('sending through SES needs an unsubscribe secret: set DIGEST_UNSUBSCRIBE_SECRET (16+ characters)');
+      throw new UsageError(
+        'sending through SES needs an unsubscribe secret: set DIGEST_UNSUBSCRIBE_SECRET (16+ characters)',
+      );
     }
     const context = {
       identity: listIdentity(settings),

@@ -77,6 +77,10 @@ export const settingsSchema = z.object({
   sesEndpoint: z.url().optional(),
   dynamodbEndpoint: z.url().optional(),
   summary: z.string().min(1).optional(),
+  port: z.coerce.number().int().min(0).max(65535).default(3000),
+  host: z.string().min(1).default('127.0.0.1'),
+  open: z.boolean().default(false),
+  poll: z.coerce.number().positive().default(5),
   debug: z.boolean().default(false),
 });
 
@@ -84,7 +88,7 @@ export type Settings = z.infer<typeof settingsSchema>;
 export type SettingKey = keyof Settings;
 
 const PERIOD_KEYS = ['week', 'since', 'until', 'all'] as const satisfies SettingKey[];
-const BOOLEAN_KEYS = new Set<SettingKey>(['all', 'debug', 'dryRun', 'resendUnconfirmed']);
+const BOOLEAN_KEYS = new Set<SettingKey>(['all', 'debug', 'dryRun', 'resendUnconfirmed', 'open']);
 
 /** `timeZone` → `DIGEST_TIME_ZONE`. */
 export function envName(key: SettingKey): string {

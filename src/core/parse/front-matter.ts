@@ -36,7 +36,7 @@ export function splitFrontMatter(text: string): FrontMatterResult {
   }
   const yamlText = afterOpening.slice(0, closing.index);
   const body = afterOpening.slice(closing.index + closing[0].length);
-  const document = parseDocument(yamlText, { prettyErrors: false, uniqueKeys: true });
+  const document = parseDocument(yamlText, { prettyErrors: true, uniqueKeys: true });
   const error = document.errors[0];
   if (error) {
     // Line numbers count from the opening --- line of the file.

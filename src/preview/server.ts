@@ -1,0 +1,188 @@
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve, sep } from 'node:path';
+import { DigestError } from '../core/errors.js';
+import { PREVIEW_PAGE } from './page.js';
+import type { PreviewSession } from './session.js';
+
+export interface PreviewServer {
+  url: string;
+  /** Tells every open page that a new build is ready. */
+  notify(): void;
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 16 * 1024;
+const PAGE_HEADERS = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
+
+/**
+ * The preview's HTTP server. It serves a fixed set of routes and never a path from the request,
+ * answers only to its own host name (no DNS rebinding), and takes actions (send test, week) only
+ * from its own page (same-origin JSON POSTs).
+ */
+export async function startPreviewServer(
+  session: PreviewSession,
+  options: { host: string; port: number; sendTest: (address: string) => Promise<{ report: string }> },
+): Promise<PreviewServer> {
+  const listeners = new Set<ServerResponse>();
+  let allowedHosts = new Set<string>();
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      const message =
+        error instanceof DigestError ? error.message : `unexpected error: ${(error as Error).message}`;
+      if (!response.headersSent) json(response, error instanceof DigestError ? 400 : 500, { error: message });
+      else response.end();
+    });
+  });
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (!allowedHosts.has(request.headers.host ?? '')) {
+      response
+        .writeHead(421, { 'content-type': 'text/plain' })
+        .end('This preview answers only on its own address.');
+      return;
+    }
+    const url = new URL(request.url ?? '/', 'http://preview.invalid');
+    const route = `${request.method} ${url.pathname}`;
+    switch (route) {
+      case 'GET /':
+        response
+          .writeHead(200, {
+            ...PAGE_HEADERS,
+            'content-type': 'text/html; charset=utf-8',
+            'content-security-policy':
+              "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; frame-src 'self'; img-src 'self' data: https:; frame-ancestors 'none'",
+          })
+          .end(PREVIEW_PAGE);
+        return;
+      case 'GET /api/state':
+        json(response, 200, session.state);
+        return;
+      case 'GET /digest.html': {
+        const html =
+          session.html ??
+          '<!doctype html><p style="font-family:sans-serif;color:#6b7280;padding:24px">No digest for this period.</p>';
+        // The dark view applies the template's own dark-mode rules whatever the OS setting.
+        const body =
+          url.searchParams.get('dark') === '1'
+            ? html.replaceAll('@media (prefers-color-scheme: dark)', '@media all')
+            : html;
+        response
+          .writeHead(200, {
+            ...PAGE_HEADERS,
+            'content-type': 'text/html; charset=utf-8',
+            // The digest is shown as it will be mailed: no scripts, links open outside the preview.
+            'content-security-policy':
+              "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; frame-ancestors 'self'",
+          })
+          .end(body);
+        return;
+      }
+      case 'GET /events':
+        response.writeHead(200, {
+          ...PAGE_HEADERS,
+          'content-type': 'text/event-stream',
+          connection: 'keep-alive',
+        });
+        response.write(`event: rebuilt\ndata: ${JSON.stringify({ version: session.state.version })}\n\n`);
+        listeners.add(response);
+        request.on('close', () => listeners.delete(response));
+        return;
+      case 'GET /api/briefing':
+        await sendBriefing(url.searchParams.get('file') ?? '', response);
+        return;
+      case 'POST /api/send-test': {
+        const { address } = await readJson(request);
+        if (typeof address !== 'string') throw new DigestError('give an address to send the test to');
+        json(response, 200, await options.sendTest(address));
+        return;
+      }
+      case 'POST /api/week': {
+        const { week } = await readJson(request);
+        await session.setWeek(String(week));
+        json(response, 200, { week: session.state.week });
+        return;
+      }
+      default:
+        response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
+    }
+  }
+
+  /** The raw text of one briefing, only from inside the source folder. */
+  async function sendBriefing(file: string, response: ServerResponse): Promise<void> {
+    const source = session.state.source;
+    if (source.startsWith('s3://')) throw new DigestError('briefing sources are shown for folders only');
+    const root = resolve(source);
+    const path = resolve(root, file);
+    if (file === '' || !path.startsWith(root + sep)) {
+      response
+        .writeHead(403, { 'content-type': 'text/plain' })
+        .end('Only files inside the briefings folder can be shown.');
+      return;
+    }
+    const text = await readFile(path, 'utf8').catch(() => undefined);
+    if (text === undefined)
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('No such briefing.');
+    else response.writeHead(200, { ...PAGE_HEADERS, 'content-type': 'text/plain; charset=utf-8' }).end(text);
+  }
+
+  async function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {
+    // Only the preview page itself may act: a JSON body (a cross-site form cannot send one) from our own origin.
+    const origin = request.headers.origin;
+    if (
+      !request.headers['content-type']?.startsWith('application/json') ||
+      (origin && !allowedHosts.has(origin.replace(/^https?:\/\//, '')))
+    ) {
+      throw new DigestError('this action is only available from the preview page');
+    }
+    let size = 0;
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_BODY_BYTES) throw new DigestError('request too large');
+      chunks.push(chunk as Buffer);
+    }
+    try {
+      const value: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+    } catch {
+      throw new DigestError('the request is not valid JSON');
+    }
+  }
+
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, resolveListen);
+  });
+  const { port } = server.address() as AddressInfo;
+  const hostName = options.host.includes(':') ? `[${options.host}]` : options.host;
+  allowedHosts = new Set([`${hostName}:${port}`, `localhost:${port}`, `127.0.0.1:${port}`]);
+
+  const heartbeat = setInterval(() => {
+    for (const listener of listeners) listener.write(': keep-alive\n\n');
+  }, 15_000);
+  return {
+    url: `http://${hostName}:${port}/`,
+    notify: () => {
+      for (const listener of listeners)
+        listener.write(`event: rebuilt\ndata: ${JSON.stringify({ version: session.state.version })}\n\n`);
+    },
+    close: async () => {
+      clearInterval(heartbeat);
+      for (const listener of listeners) listener.end();
+      await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
+    },
+  };
+}
+
+function json(response: ServerResponse, status: number, value: unknown): void {
+  response
+    .writeHead(status, { ...PAGE_HEADERS, 'content-type': 'application/json; charset=utf-8' })
+    .end(JSON.stringify(value));
+}

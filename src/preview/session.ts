@@ -1,0 +1,187 @@
+import { type FSWatcher, watch } from 'node:fs';
+import { DateTime } from 'luxon';
+import { BUNDLED_TEMPLATES, loadTemplates } from '../adapters/templates-fs.js';
+import { buildFromSettings, issueOf, readSource } from '../cli/build-command.js';
+import type { Settings } from '../cli/settings.js';
+import type { DigestManifest } from '../core/build.js';
+import { DigestError, TemplateError } from '../core/errors.js';
+import type { IssueContent } from '../core/message-template.js';
+import type { PeriodRequest } from '../core/period.js';
+import { compileTemplates } from '../core/render.js';
+import { type Check, digestChecks } from './checks.js';
+
+/** What the preview page shows; everything but the HTML goes to the page as JSON. */
+export interface PreviewState {
+  version: number;
+  builtAt: string;
+  buildMs: number;
+  /** `latest` or an ISO week. */
+  week: string;
+  /** ISO weeks that have briefings, newest first. */
+  weeks: string[];
+  source: string;
+  /** The From line, as an inbox shows it. */
+  from: string;
+  manifest: DigestManifest | null;
+  text: string | null;
+  checks: Check[];
+  error: { message: string; file: string | null; line: number | null } | null;
+}
+
+/**
+ * Builds the digest for the preview and rebuilds it when a briefing or template changes: folders
+ * are watched, an S3 prefix is polled. A failed build keeps the last good page and reports the
+ * error; the next good build clears it.
+ */
+export class PreviewSession {
+  state: PreviewState;
+  html: string | null = null;
+  issue: IssueContent | null = null;
+  private building: Promise<void> | undefined;
+  private again = false;
+  private watchers: FSWatcher[] = [];
+  private poller: NodeJS.Timeout | undefined;
+  private debounce: NodeJS.Timeout | undefined;
+  private sourceSignature = '';
+
+  constructor(
+    private readonly settings: Settings,
+    private readonly onChange: (state: PreviewState) => void,
+    private readonly options: { pollSeconds: number } = { pollSeconds: 5 },
+  ) {
+    this.state = {
+      version: 0,
+      builtAt: '',
+      buildMs: 0,
+      week: settings.week ?? 'latest',
+      weeks: [],
+      source: settings.source,
+      from: settings.from,
+      manifest: null,
+      text: null,
+      checks: [],
+      error: null,
+    };
+  }
+
+  async start(): Promise<void> {
+    await this.rebuild();
+    const templateFolders = [
+      BUNDLED_TEMPLATES,
+      ...(this.settings.templates ? [this.settings.templates] : []),
+    ];
+    const folders = this.settings.source.startsWith('s3://')
+      ? templateFolders
+      : [this.settings.source, ...templateFolders];
+    for (const folder of folders) {
+      try {
+        this.watchers.push(watch(folder, { recursive: true }, () => this.changed()));
+      } catch {
+        // A folder that cannot be watched (missing) is reported by the build itself.
+      }
+    }
+    if (this.settings.source.startsWith('s3://')) {
+      this.poller = setInterval(() => void this.pollS3(), this.options.pollSeconds * 1000);
+    }
+  }
+
+  stop(): void {
+    for (const watcher of this.watchers) watcher.close();
+    clearInterval(this.poller);
+    clearTimeout(this.debounce);
+  }
+
+  async setWeek(week: string): Promise<void> {
+    if (week !== 'latest' && !/^\d{4}-W\d{2}$/.test(week))
+      throw new DigestError(`"${week}" is not an ISO week such as 2026-W47`);
+    this.state.week = week;
+    await this.rebuild();
+  }
+
+  /** Saving a file fires several events: wait for the burst to end, then build once. */
+  private changed(): void {
+    clearTimeout(this.debounce);
+    this.debounce = setTimeout(() => void this.rebuild(), 40);
+  }
+
+  private async pollS3(): Promise<void> {
+    const files = await readSource(this.settings).catch(() => undefined);
+    const signature =
+      files?.map((file) => `${file.name}:${file.size}:${file.modified.getTime()}`).join('|') ?? '';
+    if (signature !== this.sourceSignature) await this.rebuild();
+  }
+
+  /** Builds now, or right after the build that is running (never two at once). */
+  async rebuild(): Promise<void> {
+    if (this.building) {
+      this.again = true;
+      return this.building;
+    }
+    this.building = this.build().finally(() => {
+      this.building = undefined;
+    });
+    await this.building;
+    if (this.again) {
+      this.again = false;
+      await this.rebuild();
+    }
+  }
+
+  private async build(): Promise<void> {
+    const started = performance.now();
+    try {
+      const templates = compileTemplates(await loadTemplates(this.settings.templates));
+      const files = await readSource(this.settings);
+      this.sourceSignature = files
+        .map((file) => `${file.name}:${file.size}:${file.modified.getTime()}`)
+        .join('|');
+      const period: PeriodRequest =
+        this.state.week === 'latest' ? { kind: 'latest' } : { kind: 'week', week: this.state.week };
+      const result = await buildFromSettings(this.settings, templates, files, period);
+      this.html = result.output?.html ?? null;
+      this.issue = result.output ? issueOf(result, result.output) : null;
+      this.state = {
+        ...this.state,
+        weeks: isoWeeks(result.dates, this.settings.timeZone),
+        manifest: result.manifest,
+        text: result.output?.text ?? null,
+        checks: result.output
+          ? digestChecks({
+              html: result.output.html,
+              manifest: result.manifest,
+              mjmlWarnings: result.output.warnings,
+            })
+          : [],
+        error: null,
+      };
+    } catch (error) {
+      // The preview keeps running whatever happens: the page shows the problem until it is fixed.
+      this.state = {
+        ...this.state,
+        error: {
+          message:
+            error instanceof DigestError ? error.message : `unexpected error: ${(error as Error).message}`,
+          file: error instanceof TemplateError ? error.template : null,
+          line: error instanceof TemplateError ? (error.line ?? null) : null,
+        },
+      };
+    }
+    this.state = {
+      ...this.state,
+      version: this.state.version + 1,
+      builtAt: new Date().toISOString(),
+      buildMs: Math.round(performance.now() - started),
+    };
+    this.onChange(this.state);
+  }
+}
+
+function isoWeeks(dates: Date[], timeZone: string): string[] {
+  const weeks = new Set(
+    dates.map((date) => {
+      const day = DateTime.fromJSDate(date, { zone: timeZone });
+      return `${day.weekYear}-W${String(day.weekNumber).padStart(2, '0')}`;
+    }),
+  );
+  return [...weeks].sort().reverse();
+}

@@ -1,0 +1,169 @@
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runPreview } from '../../src/cli/preview-command.js';
+import { resolveSettings } from '../../src/cli/settings.js';
+import { temporaryFolder } from '../helpers/briefings.js';
+import { ROOT } from '../helpers/cli.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOTS = join(ROOT, 'test-results');
+if (!existsSync(CHROMIUM))
+  console.warn(
+    `SKIPPED: browser tests of the preview, because ${CHROMIUM} is missing (apt-get install chromium)`,
+  );
+
+describe.skipIf(!existsSync(CHROMIUM))('digest preview in headless Chromium', () => {
+  const source = temporaryFolder('preview-source-');
+  const templates = temporaryFolder('preview-templates-');
+  const digest = temporaryFolder('preview-out-');
+  let browser: Browser;
+  let page: Page;
+  let preview: Awaited<ReturnType<typeof runPreview>>;
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    cpSync(join(ROOT, 'examples', 'briefings'), source, { recursive: true });
+    writeFileSync(
+      join(source, '2026-11-19-broken.md'),
+      '---\ntitle: "never closed\ndate: 2026-11-19\n---\nBody text.\n',
+    );
+    mkdirSync(join(templates, 'partials'));
+    const settings = resolveSettings({ source, templates, digest, port: 0, week: 'latest' }, {});
+    preview = await runPreview(settings, () => {});
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(`${message.text()} (${message.location().url})`);
+    });
+    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    await page.goto(preview.url);
+    await page.locator('#items li').first().waitFor();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await preview?.stop();
+  });
+
+  const frame = () => page.frameLocator('#digest');
+
+  it('loads with no console errors and shows every item title inside the frame', async () => {
+    const titles = await page.locator('#items .item-title').allTextContents();
+    expect(titles).toHaveLength(6);
+    for (const title of titles) {
+      // The last match is the item's own heading (the first is its line in "at a glance").
+      await frame()
+        .getByText(title.replace(/extracted$/, ''), { exact: true })
+        .last()
+        .waitFor({ state: 'visible', timeout: 5000 });
+    }
+    expect(consoleErrors).toEqual([]);
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'preview-desktop.png'), fullPage: false });
+  });
+
+  it('lists the broken file in the skipped panel with its reason', async () => {
+    const skipped = await page.locator('#skipped').textContent();
+    expect(skipped).toContain('2026-11-19-broken.md');
+    expect(skipped).toContain('front matter is not valid YAML');
+  });
+
+  it('switches to the mobile width and keeps the view in the URL', async () => {
+    await page.click('button[data-view="mobile"]');
+    expect((await page.locator('#digest').boundingBox())?.width).toBeCloseTo(375, -1);
+    expect(new URL(page.url()).searchParams.get('view')).toBe('mobile');
+    await frame().locator('body').waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'preview-mobile.png'), fullPage: false });
+  });
+
+  it('updates within a second when a briefing is saved, keeping the view and the scroll position', async () => {
+    await page
+      .locator('#digest')
+      .evaluate((element: HTMLIFrameElement) => element.contentWindow?.scrollTo(0, 600));
+    const file = join(source, '2026-11-18-magnet-recycling.json');
+    const briefing = JSON.parse(readFileSync(file, 'utf8'));
+    const started = Date.now();
+    writeFileSync(file, JSON.stringify({ ...briefing, title: 'Magnet recycler doubles its pilot line' }));
+    await frame()
+      .getByText('Magnet recycler doubles its pilot line')
+      .first()
+      .waitFor({ state: 'attached', timeout: 1000 });
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(new URL(page.url()).searchParams.get('view')).toBe('mobile');
+    await page.waitForFunction(
+      () => ((document.getElementById('digest') as HTMLIFrameElement).contentWindow?.scrollY ?? 0) > 500,
+      undefined,
+      { timeout: 1000 },
+    );
+  });
+
+  it('shows an overlay naming the template and line when a template breaks, and clears it when fixed', async () => {
+    const partial = join(templates, 'partials', 'item.hbs');
+    writeFileSync(
+      partial,
+      '<mj-section>\n  <mj-column>\n    <mj-text>{{#if url}}{{title}}</mj-text>\n  </mj-column>\n</mj-section>\n',
+    );
+    await page.locator('#overlay').waitFor({ state: 'visible', timeout: 2000 });
+    expect(await page.locator('#overlay-where').textContent()).toMatch(/partials\/item\.hbs:\d+$/);
+    expect(await page.locator('#overlay-message').textContent()).toContain('template syntax error');
+    rmSync(partial);
+    await page.locator('#overlay').waitFor({ state: 'hidden', timeout: 2000 });
+  });
+
+  it('sends a test message that lands in the file outbox', async () => {
+    await page.fill('#send-address', 'editor@example.org');
+    await page.click('#send-form button');
+    await page.getByText('Test message for 2026-W47 sent to e***@example.org').waitFor({ timeout: 5000 });
+    const outbox = join(digest, 'outbox');
+    expect(readdirSync(outbox)).toHaveLength(1);
+    const message = await simpleParser(readFileSync(join(outbox, readdirSync(outbox)[0] ?? '')));
+    expect(message.subject).toMatch(/^\[Test\] Week 47: /);
+  });
+
+  it('shows the plain text, the HTML source and the manifest', async () => {
+    await page.click('button[data-view="text"]');
+    expect(await page.locator('#code').textContent()).toContain('This week at a glance');
+    await page.click('button[data-view="source"]');
+    expect(await page.locator('#code').textContent()).toContain('<!doctype html>');
+    await page.click('button[data-view="manifest"]');
+    expect(JSON.parse((await page.locator('#code').textContent()) ?? '{}').issueId).toBe('2026-W47');
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('refuses paths outside the briefings folder and requests for other hosts', async () => {
+    const origin = new URL(preview.url);
+    const outside = await fetch(new URL('/api/briefing?file=../../etc/passwd', origin));
+    expect(outside.status).toBe(403);
+    const inside = await fetch(new URL('/api/briefing?file=2026-11-16-lithium-refinery.md', origin));
+    expect(await inside.text()).toContain('Nevada lithium refinery');
+    const rebinding = await new Promise<number>((resolve) => {
+      import('node:http').then(({ request }) =>
+        request(
+          {
+            host: origin.hostname,
+            port: origin.port,
+            path: '/api/state',
+            headers: { host: `attacker.example:${origin.port}` },
+          },
+          (response) => resolve(response.statusCode ?? 0),
+        ).end(),
+      );
+    });
+    expect(rebinding).toBe(421);
+  });
+});
