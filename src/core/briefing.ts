@@ -35,6 +35,9 @@ const FORMAT_BY_EXTENSION: Record<string, BriefingFormat> = {
 export function readBriefing(file: SourceFile, options: ReadOptions): BriefingResult {
   const skip = (reason: string): BriefingResult => ({ ok: false, skipped: { file: file.name, reason } });
   const baseName = file.name.split('/').at(-1) ?? file.name;
+  if (file.name.split('/').some((part) => part === '..' || part === '.')) {
+    return skip('path-like name with a "." or ".." segment: give it a plain name');
+  }
   if (file.name.split('/').some((part) => part.startsWith('.'))) {
     return skip('hidden file (its name starts with "."): rename it to include it');
   }

@@ -30,6 +30,17 @@ beforeAll(async () => {
     'briefings/2026-11-19-lead.json',
     JSON.stringify({ title: 'Lead smelter restarts', highlights: ['A smelter restarted after repairs.'] }),
   );
+  await s3.put(
+    BUCKET,
+    'tricky/%2e%2e/2026-11-18 weird name ✓.txt',
+    briefing('Tin', 'A key that looks like an encoded path.'),
+  );
+  // 900 characters of key (s3rver stores keys as file paths, so no single segment may pass 255).
+  await s3.put(
+    BUCKET,
+    `tricky/${`${'very-long-folder-'.repeat(11)}/`.repeat(4)}${'x'.repeat(130)}.txt`,
+    briefing('Lead', 'A key of nine hundred characters.'),
+  );
   await s3.put(BUCKET, 'briefings/2026-11-19-big.txt', new Uint8Array(300 * 1024).fill(0x61));
   await s3.put(
     BUCKET,
@@ -81,6 +92,21 @@ describe('readS3Prefix against a local S3 server', () => {
     await expect(reading).rejects.toThrow(
       'cannot list s3://no-such-bucket/: the bucket does not exist: check the bucket name in --source',
     );
+  });
+
+  it('reads keys with encoded dots, spaces, symbols and 900 characters as plain names', async () => {
+    const out = temporaryFolder();
+    const run = await runDigest(['build', '--source', `s3://${BUCKET}/tricky`, '--all', '--out', out], {
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+      AWS_REGION: 'us-east-1',
+    });
+    expect(run.code).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(out, 'digest.json'), 'utf8'));
+    expect(manifest.skipped, JSON.stringify(manifest)).toEqual([]);
+    expect(manifest.items, JSON.stringify(manifest) + run.stdout + run.stderr).toHaveLength(2);
+    expect(manifest.items.map((item: { date: string }) => item.date)).toContain('2026-11-18T00:00:00.000Z');
   });
 
   it('honours the endpoint override for a local server', () => {

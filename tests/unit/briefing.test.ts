@@ -60,6 +60,11 @@ describe('readBriefing', () => {
 
   it.each([
     ['a hidden file', sourceFile('.draft.txt', TEXT), 'hidden file'],
+    [
+      'a path-like name (an S3 key with ..)',
+      sourceFile('notes/../../etc/x.txt', TEXT),
+      'path-like name with a "." or ".." segment',
+    ],
     ['a file type that is not a briefing', sourceFile('photo.jpg', TEXT), 'not a briefing file type (.jpg)'],
     [
       'a file over the size limit',
