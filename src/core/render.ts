@@ -95,7 +95,10 @@ export async function renderDigest(
   publication: Publication,
   budgetBytes = HTML_BUDGET_BYTES,
 ): Promise<RenderedDigest> {
-  let collapsed = 0;
+  // A full item renders to well over 1 KB of HTML, so no more than this many can ever fit: a week
+  // with thousands of briefings starts there instead of rendering them all first.
+  const mostThatCanFit = Math.floor(budgetBytes / 1024);
+  let collapsed = Math.max(0, digest.items.length - mostThatCanFit);
   let mjmlRenders = 0;
   for (;;) {
     const view = buildView(digest, publication, collapsed);

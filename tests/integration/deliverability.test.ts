@@ -9,7 +9,7 @@ import { temporaryFolder } from '../helpers/briefings.js';
 import { runDigest } from '../helpers/cli.js';
 
 const SPAMASSASSIN = '/usr/bin/spamassassin';
-const CLIENTS = ['gmail.*', 'outlook.*', 'apple-mail.*'];
+const CLIENTS = ['gmail.*', 'outlook.*', 'apple-mail.*'] as const;
 
 /**
  * Features our templates add that some of these clients ignore, each reviewed: the design still
@@ -122,7 +122,7 @@ describe('the rendered email', () => {
     ).html;
     const unsupported = (document: string) => {
       const found = new Map<string, Set<string>>();
-      for (const [client, issues] of caniemail({ clients: CLIENTS, html: document }).issues.errors) {
+      for (const [client, issues] of caniemail({ clients: [...CLIENTS], html: document }).issues.errors) {
         for (const issue of issues) found.set(issue.title, (found.get(issue.title) ?? new Set()).add(client));
       }
       return found;
