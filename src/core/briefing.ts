@@ -132,14 +132,12 @@ function resolveTitle(parsed: ParsedBriefing): string {
 
 /** A hash of the words of the content, so file names, dates and white space don't matter. */
 function contentId(parsed: ParsedBriefing): string {
+  // Only letters and digits count, so Markdown punctuation needs no parsing here.
   const words = [...parsed.highlights, ...parsed.paragraphs]
-    .map(inlineToPlain)
     .join(' ')
     .toLowerCase()
-    .normalize('NFKC')
-    .match(/[\p{L}\p{N}]+/gu);
-  return createHash('sha256')
-    .update((words ?? []).join(' '))
-    .digest('hex')
-    .slice(0, 16);
+    // ASCII punctuation and spaces separate words; everything from U+00C0 up counts as letters.
+    .replace(/[^a-z0-9\u00c0-\uffff]+/g, ' ')
+    .trim();
+  return createHash('sha256').update(words).digest('hex').slice(0, 16);
 }

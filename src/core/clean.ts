@@ -22,9 +22,12 @@ const HTML_COMMENT = /<!--[\s\S]*?-->/g;
 const WORDPRESS_FRAGMENT = /<?!--\s*\/?wp:[^\n]*?-->|<!--\s*\/?wp:[^\n]*/g;
 const SCREEN_READER_RESIDUE = /\s*\((?:opens|open|link opens) in (?:a )?new (?:tab|window)\)/gi;
 const ENTITY = /&(?:#\d+|#x[0-9a-f]+|[a-z][a-z0-9]*);/i;
+const MAY_HAVE_MARKUP = /[<&]|!--|\((?:opens|open|link opens) in/i;
 
 /** Strips markup and scraping residue from a block of text, keeping its line structure. */
 export function stripMarkup(text: string): string {
+  // Most briefing text has nothing to strip: skip the passes when no markup or residue can be there.
+  if (!MAY_HAVE_MARKUP.test(text)) return text;
   let current = text;
   // Entities can hide tags (`&lt;script&gt;`), and double-encoded text needs two rounds.
   for (let round = 0; round < 4; round++) {
@@ -49,7 +52,8 @@ function stripMarkupOnce(text: string): string {
 
 /** Collapses spaces (including no-break spaces) inside a line and trims it. */
 export function collapseSpaces(line: string): string {
-  return line.replace(/[\s\u00a0]+/gu, ' ').trim();
+  // JavaScript's \s already covers the no-break space and the other Unicode spaces.
+  return line.replace(/\s+/g, ' ').trim();
 }
 
 /**

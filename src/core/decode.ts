@@ -60,5 +60,9 @@ const INVISIBLE_CONTROLS =
 
 /** Line endings to LF, invisible and control characters out, NFC. Idempotent. */
 export function normalizeText(text: string): string {
-  return text.replace(/\r\n?/g, '\n').replace(INVISIBLE_CONTROLS, '').normalize('NFC');
+  const cleaned = text.replace(/\r\n?/g, '\n').replace(INVISIBLE_CONTROLS, '');
+  // ASCII is already in NFC; normalising it only costs time.
+  return ASCII_ONLY.test(cleaned) ? cleaned : cleaned.normalize('NFC');
 }
+
+const ASCII_ONLY = /^[\x00-\x7f]*$/;

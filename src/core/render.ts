@@ -2,7 +2,7 @@ import Handlebars from 'handlebars';
 import { TemplateError } from './errors.js';
 import { escapeHtml, inlineToHtml, inlineToText } from './inline.js';
 import type { Digest } from './types.js';
-import { buildView, type DigestView, PLACEHOLDERS, type Publication } from './view.js';
+import { buildView, type DigestView, type ItemView, PLACEHOLDERS, type Publication } from './view.js';
 
 /** A template file as loaded from `templates/` (or `--templates DIR`). */
 export interface TemplateFile {
@@ -16,6 +16,8 @@ export interface TemplateFile {
 export interface CompiledTemplates {
   html: Handlebars.TemplateDelegate<DigestView>;
   text: Handlebars.TemplateDelegate<DigestView>;
+  /** The item partial on its own, when there is one: the size guard weighs items with it. */
+  item?: Handlebars.TemplateDelegate<ItemView>;
   files: TemplateFile[];
 }
 
@@ -59,9 +61,11 @@ export function compileTemplates(files: TemplateFile[]): CompiledTemplates {
       throw new TemplateError(name, undefined, 'template is missing: restore it or remove --templates');
     return file;
   };
+  const itemPartial = files.find((file) => file.name.startsWith('partials/') && partialName(file.name) === 'item');
   return {
     html: env.compile<DigestView>(find(HTML_TEMPLATE).source, { strict: true }),
     text: env.compile<DigestView>(find(TEXT_TEMPLATE).source, { strict: true, noEscape: true }),
+    ...(itemPartial ? { item: env.compile<ItemView>(itemPartial.source) } : {}),
     files,
   };
 }
@@ -101,33 +105,68 @@ export async function renderDigest(
   let collapsed = Math.max(0, digest.items.length - mostThatCanFit);
   let mjmlRenders = 0;
   for (;;) {
-    const view = buildView(digest, publication, collapsed);
-    const mjml = runTemplate(templates, templates.html, view);
-    const { html, warnings } = await toHtml(mjml, templates.files);
+    const rendered = await renderWithCollapsed(digest, templates, publication, collapsed);
     mjmlRenders++;
-    const bytes = Buffer.byteLength(html);
+    const bytes = Buffer.byteLength(rendered.html);
     const remaining = digest.items.length - collapsed;
-    if (bytes <= budgetBytes || remaining === 0) {
-      return {
-        html,
-        text: runTemplate(templates, templates.text, view),
-        mjmlRenders,
-        collapsedItems: digest.items.slice(digest.items.length - collapsed).map((item) => item.id),
-        warnings,
-      };
-    }
-    // Estimate how many more items to cut from each item's share of the page, so a second
-    // render almost always fits; cut at least one so the loop always ends.
-    const perItem = bytes / (remaining + 1);
-    collapsed += Math.min(remaining, Math.max(1, Math.ceil(((bytes - budgetBytes) / perItem) * 1.1)));
+    if (bytes <= budgetBytes || remaining === 0) return { ...rendered, mjmlRenders };
+    collapsed += itemsToCut(digest, templates, publication, collapsed, bytes - budgetBytes, bytes / rendered.mjmlLength);
   }
 }
 
-function runTemplate(
+/** Room a title-only link takes in the overflow list, in HTML bytes. */
+const OVERFLOW_ENTRY_BYTES = 400;
+
+/**
+ * How many more items to cut so the next render fits. Each item is weighed by its own MJML (the
+ * item partial, run alone) times the MJML-to-HTML growth of this render, so one more render
+ * nearly always fits; without an item partial every item weighs the same. At least one.
+ */
+function itemsToCut(
+  digest: Digest,
   templates: CompiledTemplates,
-  template: Handlebars.TemplateDelegate<DigestView>,
-  view: DigestView,
-): string {
+  publication: Publication,
+  collapsed: number,
+  excessBytes: number,
+  growth: number,
+): number {
+  const view = buildView(digest, publication, collapsed);
+  const weights = templates.item
+    ? view.items.map((item) => Buffer.byteLength(runTemplate(templates, templates.item as Handlebars.TemplateDelegate<ItemView>, item)) * growth)
+    : view.items.map(() => (excessBytes + budgetFallback(view.items.length)) / Math.max(1, view.items.length));
+  let saved = 0;
+  let cut = 0;
+  for (let index = weights.length - 1; index >= 0 && saved < excessBytes * 1.05; index--) {
+    saved += (weights[index] ?? 0) - OVERFLOW_ENTRY_BYTES;
+    cut++;
+  }
+  return Math.max(1, cut);
+}
+
+function budgetFallback(items: number): number {
+  return items * 2048;
+}
+
+/** One render (one MJML run) with the last `collapsed` items as title-only links. */
+export async function renderWithCollapsed(
+  digest: Digest,
+  templates: CompiledTemplates,
+  publication: Publication,
+  collapsed: number,
+): Promise<Omit<RenderedDigest, 'mjmlRenders'> & { mjmlLength: number }> {
+  const view = buildView(digest, publication, collapsed);
+  const mjml = runTemplate(templates, templates.html, view);
+  const { html, warnings } = await toHtml(mjml, templates.files);
+  return {
+    mjmlLength: Buffer.byteLength(mjml),
+    html,
+    text: runTemplate(templates, templates.text, view),
+    collapsedItems: digest.items.slice(digest.items.length - collapsed).map((item) => item.id),
+    warnings,
+  };
+}
+
+function runTemplate<View>(templates: CompiledTemplates, template: Handlebars.TemplateDelegate<View>, view: View): string {
   try {
     return template(view);
   } catch (error) {
@@ -178,9 +217,13 @@ interface MjmlError {
 // `--help`, usage errors and empty weeks stay fast.
 let mjmlModule: Promise<{ default: typeof import('mjml') }> | undefined;
 
+/** How many times MJML has run in this process: benchmarks check it stays at one per issue. */
+export const renderCounter = { mjml: 0 };
+
 async function toHtml(mjml: string, files: TemplateFile[]): Promise<{ html: string; warnings: string[] }> {
   mjmlModule ??= import('mjml');
   const { default: mjml2html } = await mjmlModule;
+  renderCounter.mjml++;
   try {
     const result = await mjml2html(mjml, {
       validationLevel: 'strict',

@@ -1,5 +1,4 @@
 import { DateTime } from 'luxon';
-import { inlineToPlain } from './inline.js';
 import { inPeriod } from './period.js';
 import type { Briefing, Period, SkippedFile } from './types.js';
 
@@ -60,7 +59,8 @@ function outsideReason(briefing: Briefing, period: Period): string {
 }
 
 function fingerprint(briefing: Briefing): Set<string> {
-  const text = [briefing.title, ...briefing.highlights].map(inlineToPlain).join(' ').toLowerCase();
+  // Words only: Markdown punctuation falls away without parsing.
+  const text = [briefing.title, ...briefing.highlights].join(' ').toLowerCase();
   return new Set(text.match(/[\p{L}\p{N}]{3,}/gu) ?? []);
 }
 

@@ -1,7 +1,10 @@
-import { cleanInline, collapseSpaces } from '../clean.js';
+import { cleanInline } from '../clean.js';
 import type { ParsedBriefing } from '../types.js';
 
-/** Line-level vocabulary shared by the text and Markdown parsers. */
+/**
+ * Line-level vocabulary shared by the text and Markdown parsers. Lines come in with their
+ * white space already collapsed (`collapseSpaces`), once, by the caller.
+ */
 
 const HIGHLIGHTS_HEADING =
   /^(?:#{1,6}\s*)?(?:\*\*)?(?:key\s+)?(?:highlights|takeaways|key points)(?:\*\*)?\s*:?\s*(?:\*\*)?$/i;
@@ -9,24 +12,23 @@ const DISCLAIMER = /^(?:#{1,6}\s*)?(?:\*\*)?disclaimer(?:\*\*)?\s*(?:$|[:.–—
 const BULLET = /^(?:[-*•▪◦‣]|\d{1,2}[.)])\s+(.*)$/u;
 
 export function isHighlightsHeading(line: string): boolean {
-  return HIGHLIGHTS_HEADING.test(collapseSpaces(line));
+  return HIGHLIGHTS_HEADING.test(line);
 }
 
 /** For a `Disclaimer` line: the text on the same line (possibly empty). Undefined for other lines. */
 export function disclaimerText(line: string): string | undefined {
-  const match = collapseSpaces(line).match(DISCLAIMER);
+  const match = line.match(DISCLAIMER);
   return match ? cleanInline(match[1] ?? '') : undefined;
 }
 
 /** The text of a bullet line (`- `, `* `, `• `, `1. `), or undefined. */
 export function bulletText(line: string): string | undefined {
-  const match = collapseSpaces(line).match(BULLET);
+  const match = line.match(BULLET);
   return match ? cleanInline(match[1] ?? '') : undefined;
 }
 
 /** Headlines and sub-headings are short and do not end like a sentence. */
-export function looksLikeHeading(line: string, maxLength = 100): boolean {
-  const text = collapseSpaces(line);
+export function looksLikeHeading(text: string, maxLength = 100): boolean {
   return text.length > 0 && text.length <= maxLength && !/[.,;:!?"”’]$/u.test(text) && /\p{L}/u.test(text);
 }
 

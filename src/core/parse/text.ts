@@ -1,4 +1,4 @@
-import { cleanInline, isResidueLine, publisherFromCopyright, stripMarkup } from '../clean.js';
+import { cleanInline, collapseSpaces, isResidueLine, publisherFromCopyright, stripMarkup } from '../clean.js';
 import type { ParsedBriefing } from '../types.js';
 import { bulletText, disclaimerText, isHighlightsHeading, joinNote, looksLikeHeading } from './structure.js';
 
@@ -11,8 +11,11 @@ type Section = 'body' | 'highlights' | 'disclaimer';
  */
 export function parseTextBriefing(text: string): ParsedBriefing {
   const rawLines = stripMarkup(text).split('\n');
-  const publisher = rawLines.map(publisherFromCopyright).find((name) => name !== undefined);
-  const lines = rawLines.map((line) => (isResidueLine(line) ? '' : line));
+  const collapsed = rawLines.map(collapseSpaces);
+  const publisher = collapsed.map(publisherFromCopyright).find((name) => name !== undefined);
+  const lines = collapsed.map((line) => (isResidueLine(line) ? '' : line));
+  // Indentation is the one thing collapsing loses: it marks a wrapped highlight.
+  const indented = rawLines.map((line) => /^\s/.test(line));
 
   const briefing: ParsedBriefing = { tags: [], highlights: [], paragraphs: [] };
   if (publisher) briefing.source = publisher;
@@ -75,7 +78,7 @@ export function parseTextBriefing(text: string): ParsedBriefing {
     }
     // A wrapped highlight continues on an indented line; anything else ends the highlights.
     if (section === 'highlights') {
-      if (/^\s/.test(line) && briefing.highlights.length > 0) {
+      if (indented[index] && briefing.highlights.length > 0) {
         const last = briefing.highlights.length - 1;
         briefing.highlights[last] = cleanInline(`${briefing.highlights[last]} ${line}`);
         continue;

@@ -1,0 +1,64 @@
+import { join } from 'node:path';
+import { readFolder } from '../src/adapters/fs-source.js';
+import { loadTemplates } from '../src/adapters/templates-fs.js';
+import { buildDigest } from '../src/core/build.js';
+import { compileTemplates, renderWithCollapsed } from '../src/core/render.js';
+import { generateBriefings } from './generate.js';
+import { median, timed } from './measure.js';
+
+const SETTINGS = {
+  period: { kind: 'week', week: '2026-W47' } as const,
+  now: new Date('2026-11-23T08:00:00Z'),
+  timeZone: 'UTC',
+  maxBytes: 2 * 1024 * 1024,
+  publication: { newsletterName: 'Metals Weekly', postalAddress: '1 Quay Street, Harbour Town' },
+  unsubscribeUrl: 'https://example.com/unsubscribe',
+  archiveUrl: 'https://example.com/archive/{issueId}',
+};
+
+export interface BuildFigure {
+  briefings: number;
+  buildMs: number;
+  baselineMs: number;
+  ratio: number;
+  items: number;
+  mjmlRenders: number;
+}
+
+/**
+ * Build time for N generated briefings (read, parse, clean, select, summarize, render), against a
+ * baseline measured in the same run: reading the same files plus one MJML render of the final digest.
+ */
+export async function benchBuild(workFolder: string, sizes: number[]): Promise<BuildFigure[]> {
+  const templates = compileTemplates(await loadTemplates());
+  // Warm up: MJML loads on first use, and the JIT needs a round.
+  const warm = generateBriefings(join(workFolder, 'warm'), 20);
+  for (let round = 0; round < 3; round++) await buildDigest(await readFolder(warm, { maxBytes: SETTINGS.maxBytes }), templates, SETTINGS);
+
+  const figures: BuildFigure[] = [];
+  for (const size of sizes) {
+    const folder = generateBriefings(join(workFolder, `build-${size}`), size);
+    const rounds = size >= 5000 ? 2 : size >= 1000 ? 3 : 5;
+    const builds: number[] = [];
+    const baselines: number[] = [];
+    let items = 0;
+    let renders = 0;
+    for (let round = 0; round < rounds; round++) {
+      const build = await timed(async () => buildDigest(await readFolder(folder, { maxBytes: SETTINGS.maxBytes }), templates, SETTINGS));
+      builds.push(build.ms);
+      items = build.value.digest.items.length;
+      renders = build.value.output?.mjmlRenders ?? 0;
+      // The baseline renders the final digest once: its collapsed items stay collapsed.
+      const finalDigest = build.value.digest;
+      const baseline = await timed(async () => {
+        await readFolder(folder, { maxBytes: SETTINGS.maxBytes });
+        return renderWithCollapsed(finalDigest, templates, SETTINGS.publication, build.value.manifest.collapsedItems.length);
+      });
+      baselines.push(baseline.ms);
+    }
+    const buildMs = median(builds);
+    const baselineMs = median(baselines);
+    figures.push({ briefings: size, buildMs, baselineMs, ratio: buildMs / baselineMs, items, mjmlRenders: renders });
+  }
+  return figures;
+}
