@@ -33,7 +33,8 @@ export async function benchBuild(workFolder: string, sizes: number[]): Promise<B
   const templates = compileTemplates(await loadTemplates());
   // Warm up: MJML loads on first use, and the JIT needs a round.
   const warm = generateBriefings(join(workFolder, 'warm'), 20);
-  for (let round = 0; round < 3; round++) await buildDigest(await readFolder(warm, { maxBytes: SETTINGS.maxBytes }), templates, SETTINGS);
+  for (let round = 0; round < 3; round++)
+    await buildDigest(await readFolder(warm, { maxBytes: SETTINGS.maxBytes }), templates, SETTINGS);
 
   const figures: BuildFigure[] = [];
   for (const size of sizes) {
@@ -44,7 +45,9 @@ export async function benchBuild(workFolder: string, sizes: number[]): Promise<B
     let items = 0;
     let renders = 0;
     for (let round = 0; round < rounds; round++) {
-      const build = await timed(async () => buildDigest(await readFolder(folder, { maxBytes: SETTINGS.maxBytes }), templates, SETTINGS));
+      const build = await timed(async () =>
+        buildDigest(await readFolder(folder, { maxBytes: SETTINGS.maxBytes }), templates, SETTINGS),
+      );
       builds.push(build.ms);
       items = build.value.digest.items.length;
       renders = build.value.output?.mjmlRenders ?? 0;
@@ -52,13 +55,25 @@ export async function benchBuild(workFolder: string, sizes: number[]): Promise<B
       const finalDigest = build.value.digest;
       const baseline = await timed(async () => {
         await readFolder(folder, { maxBytes: SETTINGS.maxBytes });
-        return renderWithCollapsed(finalDigest, templates, SETTINGS.publication, build.value.manifest.collapsedItems.length);
+        return renderWithCollapsed(
+          finalDigest,
+          templates,
+          SETTINGS.publication,
+          build.value.manifest.collapsedItems.length,
+        );
       });
       baselines.push(baseline.ms);
     }
     const buildMs = median(builds);
     const baselineMs = median(baselines);
-    figures.push({ briefings: size, buildMs, baselineMs, ratio: buildMs / baselineMs, items, mjmlRenders: renders });
+    figures.push({
+      briefings: size,
+      buildMs,
+      baselineMs,
+      ratio: buildMs / baselineMs,
+      items,
+      mjmlRenders: renders,
+    });
   }
   return figures;
 }

@@ -1,9 +1,46 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const METALS = ['copper', 'nickel', 'cobalt', 'lithium', 'graphite', 'manganese', 'tin', 'zinc', 'tungsten', 'gallium', 'antimony', 'vanadium'];
-const PLACES = ['Chile', 'Peru', 'Congo', 'Indonesia', 'Australia', 'Canada', 'Kazakhstan', 'Zambia', 'Brazil', 'Norway', 'Finland', 'Morocco'];
-const VERBS = ['rose', 'fell', 'doubled', 'slowed', 'recovered', 'stalled', 'jumped', 'eased', 'climbed', 'dipped'];
+const METALS = [
+  'copper',
+  'nickel',
+  'cobalt',
+  'lithium',
+  'graphite',
+  'manganese',
+  'tin',
+  'zinc',
+  'tungsten',
+  'gallium',
+  'antimony',
+  'vanadium',
+];
+const PLACES = [
+  'Chile',
+  'Peru',
+  'Congo',
+  'Indonesia',
+  'Australia',
+  'Canada',
+  'Kazakhstan',
+  'Zambia',
+  'Brazil',
+  'Norway',
+  'Finland',
+  'Morocco',
+];
+const VERBS = [
+  'rose',
+  'fell',
+  'doubled',
+  'slowed',
+  'recovered',
+  'stalled',
+  'jumped',
+  'eased',
+  'climbed',
+  'dipped',
+];
 
 /** A realistic-size briefing (about 1.5 KB) in one of the three formats, different for every index. */
 function briefing(index: number): { name: string; content: string } {
@@ -25,14 +62,20 @@ function briefing(index: number): { name: string; content: string } {
   const date = `2026-11-${day}`;
   switch (index % 3) {
     case 0:
-      return { name: `${date}-report-${index}.txt`, content: `${title}\nHighlights\n${highlights.map((line) => `- ${line}`).join('\n')}\n${body.join('\n')}\nDisclaimer: figures are preliminary.\n3 Comments\n` };
+      return {
+        name: `${date}-report-${index}.txt`,
+        content: `${title}\nHighlights\n${highlights.map((line) => `- ${line}`).join('\n')}\n${body.join('\n')}\nDisclaimer: figures are preliminary.\n3 Comments\n`,
+      };
     case 1:
       return {
         name: `${date}-report-${index}.md`,
         content: `---\ntitle: ${JSON.stringify(title)}\nsource: Metals Desk\nurl: https://example.com/report/${index}\n---\n\n## Highlights\n\n${highlights.map((line) => `- ${line}`).join('\n')}\n\n${body.join('\n\n')}\n`,
       };
     default:
-      return { name: `${date}-report-${index}.json`, content: JSON.stringify({ title, source: 'Metals Desk', highlights, body: body.join('\n\n') }) };
+      return {
+        name: `${date}-report-${index}.json`,
+        content: JSON.stringify({ title, source: 'Metals Desk', highlights, body: body.join('\n\n') }),
+      };
   }
 }
 

@@ -33,12 +33,21 @@ if (mode === 'read') {
     {
       issueId: '2026-W47',
       subject: 'Week 47: a small issue',
-      template: { html: '<p>Copper output slipped.</p><a href="%%UNSUBSCRIBE_URL%%">Unsubscribe</a>', text: 'Copper output slipped.\n%%UNSUBSCRIBE_URL%%\n' },
+      template: {
+        html: '<p>Copper output slipped.</p><a href="%%UNSUBSCRIBE_URL%%">Unsubscribe</a>',
+        text: 'Copper output slipped.\n%%UNSUBSCRIBE_URL%%\n',
+      },
       viewInBrowserUrl: 'https://metals.example/archive/2026-W47',
     },
     store.all(),
     {
-      identity: { from: 'Metals <news@metals.example>', listId: 'weekly.metals.example', newsletterName: 'Metals', unsubscribeUrl: 'https://metals.example/u', unsubscribeMailto: 'u@metals.example' },
+      identity: {
+        from: 'Metals <news@metals.example>',
+        listId: 'weekly.metals.example',
+        newsletterName: 'Metals',
+        unsubscribeUrl: 'https://metals.example/u',
+        unsubscribeMailto: 'u@metals.example',
+      },
       unsubscribeSecret: 'bench-secret-of-enough-length',
       ledger: new DiscardingLedger(),
       outbox: {

@@ -1,14 +1,23 @@
 import { execFile } from 'node:child_process';
-import { cpSync, createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem, tmpdir } from 'node:os';
+import {
+  cpSync,
+  createWriteStream,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { loadTemplates } from '../src/adapters/templates-fs.js';
 import { buildFromSettings, issueOf, readSource } from '../src/cli/build-command.js';
 import { runPreview } from '../src/cli/preview-command.js';
 import { resolveSettings } from '../src/cli/settings.js';
 import { compileTemplates } from '../src/core/render.js';
-import { loadTemplates } from '../src/adapters/templates-fs.js';
 import { benchBuild } from './build-bench.js';
 import { median, timed } from './measure.js';
 import { benchSend } from './send-bench.js';
@@ -29,7 +38,11 @@ try {
 
   log('send …');
   const settings = resolveSettings({ source: join(ROOT, 'examples', 'briefings'), week: 'latest' }, {});
-  const built = await buildFromSettings(settings, compileTemplates(await loadTemplates()), await readSource(settings));
+  const built = await buildFromSettings(
+    settings,
+    compileTemplates(await loadTemplates()),
+    await readSource(settings),
+  );
   if (!built.output) throw new Error('the sample digest did not build');
   const send = await benchSend(issueOf(built, built.output), work, built.output.mjmlRenders);
 
@@ -43,7 +56,13 @@ try {
   const preview = await benchPreview();
 
   const results = {
-    machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform}-${process.arch}` },
+    machine: {
+      cpus: cpus().length,
+      cpu: cpus()[0]?.model ?? 'unknown',
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+    },
     measuredAt: new Date().toISOString(),
     build,
     send,
@@ -51,8 +70,10 @@ try {
     lambda,
     preview,
     targets: {
-      build1000UnderOneSecond: (build.find((figure) => figure.briefings === 1000)?.buildMs ?? Number.POSITIVE_INFINITY) < 1000,
-      build1000WithinTwiceBaseline: (build.find((figure) => figure.briefings === 1000)?.ratio ?? Number.POSITIVE_INFINITY) <= 2,
+      build1000UnderOneSecond:
+        (build.find((figure) => figure.briefings === 1000)?.buildMs ?? Number.POSITIVE_INFINITY) < 1000,
+      build1000WithinTwiceBaseline:
+        (build.find((figure) => figure.briefings === 1000)?.ratio ?? Number.POSITIVE_INFINITY) <= 2,
       sesAtLeast90PercentOfBareSdk: send.ses.ratio >= 0.9,
       fileOutboxAtLeast2000PerSecond: send.fileOutbox.perSecond >= 2000,
       oneRenderPerIssue: send.rendersPerIssue.mjmlRendersDuringSend === 0,
@@ -75,20 +96,30 @@ async function benchMemory() {
   const out = createWriteStream(csv);
   out.write('email,status\n');
   for (let index = 0; index < 1_000_000; index++) {
-    if (!out.write(`reader${index}@example.org,active\n`)) await new Promise((resolve) => out.once('drain', resolve));
+    if (!out.write(`reader${index}@example.org,active\n`))
+      await new Promise((resolve) => out.once('drain', resolve));
   }
-  await new Promise((resolve) => out.end(resolve));
+  await new Promise<void>((resolve) => out.end(() => resolve()));
   const child = async (mode: string) => {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'memory-child.ts'), mode, csv], {
-      cwd: ROOT,
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-      maxBuffer: 1024 * 1024,
-    });
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'bench', 'memory-child.ts'), mode, csv],
+      {
+        cwd: ROOT,
+        env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+        maxBuffer: 1024 * 1024,
+      },
+    );
     return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { count: number; peakRssBytes: number };
   };
   const read = await child('read');
   const send = await timed(() => child('send'));
-  return { subscribers: send.value.count, read, send: { ...send.value, seconds: send.ms / 1000 }, ratio: send.value.peakRssBytes / read.peakRssBytes };
+  return {
+    subscribers: send.value.count,
+    read,
+    send: { ...send.value, seconds: send.ms / 1000 },
+    ratio: send.value.peakRssBytes / read.peakRssBytes,
+  };
 }
 
 async function benchLambda() {
@@ -99,7 +130,14 @@ async function benchLambda() {
     maxBuffer: 32 * 1024 * 1024,
   });
   const template = JSON.parse(readFileSync(join(ROOT, 'cdk.out', 'WeeklyDigest.template.json'), 'utf8')) as {
-    Resources: Record<string, { Type: string; Metadata?: Record<string, string>; Properties?: { Environment?: { Variables?: Record<string, unknown> } } }>;
+    Resources: Record<
+      string,
+      {
+        Type: string;
+        Metadata?: Record<string, string>;
+        Properties?: { Environment?: { Variables?: Record<string, unknown> } };
+      }
+    >;
   };
   const empty = join(work, 'empty.mjs');
   writeFileSync(empty, 'export const handler = async () => 1;\n');
@@ -108,7 +146,11 @@ async function benchLambda() {
     for (let round = 0; round < 3; round++) {
       const { stdout } = await run(
         process.execPath,
-        ['--input-type=module', '-e', `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); console.log(performance.now() - t);`],
+        [
+          '--input-type=module',
+          '-e',
+          `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); console.log(performance.now() - t);`,
+        ],
         { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env } },
       );
       times.push(Number(stdout.trim()));
@@ -123,12 +165,24 @@ async function benchLambda() {
     const bundle = join(ROOT, 'cdk.out', asset, 'index.mjs');
     // The function's own environment, with placeholder values for what CloudFormation fills in.
     const env = Object.fromEntries(
-      Object.entries(resource.Properties?.Environment?.Variables ?? {}).map(([key, value]) => [key, typeof value === 'string' ? value : key.endsWith('URL') ? 'https://x.lambda-url.us-east-1.on.aws/' : `placeholder-${key.toLowerCase()}`]),
+      Object.entries(resource.Properties?.Environment?.Variables ?? {}).map(([key, value]) => [
+        key,
+        typeof value === 'string'
+          ? value
+          : key.endsWith('URL')
+            ? 'https://x.lambda-url.us-east-1.on.aws/'
+            : `placeholder-${key.toLowerCase()}`,
+      ]),
     );
     env.AWS_REGION = 'us-east-1';
     env.QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/q';
     env.ARCHIVE_URL = 'https://x.lambda-url.us-east-1.on.aws/view/{issueId}';
-    figures.push({ function: logicalId.replace(/[0-9A-F]{8}$/, ''), bytes: statSync(bundle).size, importMs: await importTime(bundle, env), baselineImportMs: baselineMs });
+    figures.push({
+      function: logicalId.replace(/[0-9A-F]{8}$/, ''),
+      bytes: statSync(bundle).size,
+      importMs: await importTime(bundle, env),
+      baselineImportMs: baselineMs,
+    });
   }
   return figures;
 }
@@ -136,7 +190,10 @@ async function benchLambda() {
 async function benchPreview() {
   const source = join(work, 'preview-source');
   cpSync(join(ROOT, 'examples', 'briefings'), source, { recursive: true });
-  const settings = resolveSettings({ source, digest: join(work, 'preview-out'), port: 0, week: 'latest' }, {});
+  const settings = resolveSettings(
+    { source, digest: join(work, 'preview-out'), port: 0, week: 'latest' },
+    {},
+  );
   const preview = await runPreview(settings, () => {});
   try {
     const response = await fetch(new URL('/events', preview.url));
@@ -145,7 +202,9 @@ async function benchPreview() {
     let buffered = '';
     const nextVersion = async (after: number): Promise<number> => {
       for (;;) {
-        const match = [...buffered.matchAll(/data: \{"version":(\d+)\}/g)].map((found) => Number(found[1])).find((version) => version > after);
+        const match = [...buffered.matchAll(/data: \{"version":(\d+)\}/g)]
+          .map((found) => Number(found[1]))
+          .find((version) => version > after);
         if (match !== undefined) return match;
         const { value } = await reader.read();
         buffered += decoder.decode(value);
@@ -160,13 +219,21 @@ async function benchPreview() {
         writeFileSync(file, JSON.stringify({ ...original, title: `Magnet recycler update ${round}` }));
         version = await nextVersion(version);
         const html = await (await fetch(new URL(`/digest.html?v=${version}`, preview.url))).text();
-        if (!html.includes(`Magnet recycler update ${round}`)) throw new Error('the preview did not show the edit');
+        if (!html.includes(`Magnet recycler update ${round}`))
+          throw new Error('the preview did not show the edit');
       });
       if (round > 0) times.push(edit.ms);
     }
     await reader.cancel();
-    const build = await timed(async () => buildFromSettings(settings, compileTemplates(await loadTemplates()), await readSource(settings)));
-    return { saveToPageMs: median(times), buildOnlyMs: build.ms, ratio: median(times) / build.ms, samples: times };
+    const build = await timed(async () =>
+      buildFromSettings(settings, compileTemplates(await loadTemplates()), await readSource(settings)),
+    );
+    return {
+      saveToPageMs: median(times),
+      buildOnlyMs: build.ms,
+      ratio: median(times) / build.ms,
+      samples: times,
+    };
   } finally {
     await preview.stop();
   }
@@ -183,22 +250,56 @@ function printTable(results: {
 }): void {
   const rows: [string, string, string, string][] = [['figure', 'measured', 'baseline (same run)', 'ratio']];
   for (const figure of results.build) {
-    rows.push([`build ${figure.briefings} briefings (${figure.items} items, ${figure.mjmlRenders} render${figure.mjmlRenders === 1 ? '' : 's'})`, `${figure.buildMs.toFixed(0)} ms`, `${figure.baselineMs.toFixed(0)} ms (read + 1 render)`, `${figure.ratio.toFixed(2)}×`]);
+    rows.push([
+      `build ${figure.briefings} briefings (${figure.items} items, ${figure.mjmlRenders} render${figure.mjmlRenders === 1 ? '' : 's'})`,
+      `${figure.buildMs.toFixed(0)} ms`,
+      `${figure.baselineMs.toFixed(0)} ms (read + 1 render)`,
+      `${figure.ratio.toFixed(2)}×`,
+    ]);
   }
   const { ses, fileOutbox, rendersPerIssue } = results.send;
-  rows.push([`send via local SES, ${ses.messages} msgs, concurrency ${ses.concurrency}`, `${ses.pipelinePerSecond.toFixed(0)} msg/s`, `${ses.bareSdkPerSecond.toFixed(0)} msg/s (bare SDK loop)`, `${ses.ratio.toFixed(2)}×`]);
-  rows.push([`send into file outbox, ${fileOutbox.messages} msgs`, `${fileOutbox.perSecond.toFixed(0)} msg/s`, `${fileOutbox.baselinePerSecond.toFixed(0)} msg/s (bare file writes)`, `${fileOutbox.ratio.toFixed(2)}×`]);
-  rows.push([`MJML renders per issue (${rendersPerIssue.recipients} recipients)`, String(rendersPerIssue.mjmlRendersForIssue), 'renders during the send: 0', '']);
+  rows.push([
+    `send via local SES, ${ses.messages} msgs, concurrency ${ses.concurrency}`,
+    `${ses.pipelinePerSecond.toFixed(0)} msg/s`,
+    `${ses.bareSdkPerSecond.toFixed(0)} msg/s (bare SDK loop)`,
+    `${ses.ratio.toFixed(2)}×`,
+  ]);
+  rows.push([
+    `send into file outbox, ${fileOutbox.messages} msgs`,
+    `${fileOutbox.perSecond.toFixed(0)} msg/s`,
+    `${fileOutbox.baselinePerSecond.toFixed(0)} msg/s (bare file writes)`,
+    `${fileOutbox.ratio.toFixed(2)}×`,
+  ]);
+  rows.push([
+    `MJML renders per issue (${rendersPerIssue.recipients} recipients)`,
+    String(rendersPerIssue.mjmlRendersForIssue),
+    'renders during the send: 0',
+    '',
+  ]);
   const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
-  rows.push([`peak RSS, ${results.memory.subscribers.toLocaleString('en')} subscribers streamed`, mb(results.memory.send.peakRssBytes), `${mb(results.memory.read.peakRssBytes)} (only reading the list)`, `${results.memory.ratio.toFixed(2)}×`]);
+  rows.push([
+    `peak RSS, ${results.memory.subscribers.toLocaleString('en')} subscribers streamed`,
+    mb(results.memory.send.peakRssBytes),
+    `${mb(results.memory.read.peakRssBytes)} (only reading the list)`,
+    `${results.memory.ratio.toFixed(2)}×`,
+  ]);
   for (const bundle of results.lambda) {
-    rows.push([`lambda ${bundle.function}`, `${(bundle.bytes / 1024).toFixed(0)} KB, import ${bundle.importMs.toFixed(0)} ms`, `${bundle.baselineImportMs.toFixed(1)} ms (empty module)`, '']);
+    rows.push([
+      `lambda ${bundle.function}`,
+      `${(bundle.bytes / 1024).toFixed(0)} KB, import ${bundle.importMs.toFixed(0)} ms`,
+      `${bundle.baselineImportMs.toFixed(1)} ms (empty module)`,
+      '',
+    ]);
   }
-  rows.push(['preview save → updated page', `${results.preview.saveToPageMs.toFixed(0)} ms`, `${results.preview.buildOnlyMs.toFixed(0)} ms (the build alone)`, `${results.preview.ratio.toFixed(2)}×`]);
+  rows.push([
+    'preview save → updated page',
+    `${results.preview.saveToPageMs.toFixed(0)} ms`,
+    `${results.preview.buildOnlyMs.toFixed(0)} ms (the build alone)`,
+    `${results.preview.ratio.toFixed(2)}×`,
+  ]);
   const widths = [0, 1, 2, 3].map((column) => Math.max(...rows.map((row) => row[column]?.length ?? 0)));
   for (const row of rows) log(row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  '));
   log('');
   for (const [target, met] of Object.entries(results.targets)) log(`${met ? 'met   ' : 'MISSED'} ${target}`);
   log(`\nbench/results.json written (${results.durationSeconds} s)`);
 }
-

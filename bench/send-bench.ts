@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { SendRawEmailCommand, SESClient } from '@aws-sdk/client-ses';
+import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { LevelLedger } from '../src/adapters/ledger-level.js';
 import { FileOutbox } from '../src/adapters/outbox-file.js';
 import { SesOutbox } from '../src/adapters/outbox-ses.js';
@@ -21,12 +21,25 @@ const IDENTITY = {
 const SECRET = 'bench-secret-of-enough-length';
 
 export async function* recipients(count: number, prefix = 'reader'): AsyncIterable<Subscriber> {
-  for (let index = 0; index < count; index++) yield { email: `${prefix}${index}@example.org`, status: 'active', createdAt: '', updatedAt: '' };
+  for (let index = 0; index < count; index++)
+    yield { email: `${prefix}${index}@example.org`, status: 'active', createdAt: '', updatedAt: '' };
 }
 
 export interface SendFigures {
-  ses: { messages: number; concurrency: number; pipelinePerSecond: number; bareSdkPerSecond: number; ratio: number };
-  fileOutbox: { messages: number; concurrency: number; perSecond: number; baselinePerSecond: number; ratio: number };
+  ses: {
+    messages: number;
+    concurrency: number;
+    pipelinePerSecond: number;
+    bareSdkPerSecond: number;
+    ratio: number;
+  };
+  fileOutbox: {
+    messages: number;
+    concurrency: number;
+    perSecond: number;
+    baselinePerSecond: number;
+    ratio: number;
+  };
   rendersPerIssue: { recipients: number; mjmlRendersDuringSend: number; mjmlRendersForIssue: number };
 }
 
@@ -36,9 +49,17 @@ export interface SendFigures {
  * messages at the same concurrency; and into the file outbox, against bare atomic file writes.
  */
 export async function benchSend(issue: Issue, work: string, buildRenders: number): Promise<SendFigures> {
-  const server = await startServerProcess(join(import.meta.dirname, '..', 'tests', 'helpers', 'ses-process.mjs'));
+  const server = await startServerProcess(
+    join(import.meta.dirname, '..', 'tests', 'helpers', 'ses-process.mjs'),
+  );
   const endpoint = `http://127.0.0.1:${server.port}`;
-  const client = () => new SESClient({ region: 'us-east-1', endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+  const client = () =>
+    new SESClient({
+      region: 'us-east-1',
+      endpoint,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
   const concurrency = 16;
   const messages = 1200;
   try {
@@ -47,15 +68,28 @@ export async function benchSend(issue: Issue, work: string, buildRenders: number
     const warmClient = client();
     await forEachConcurrent(recipients(100, 'warm'), concurrency, async (subscriber) => {
       const message = await makeMessage(subscriber.email);
-      await warmClient.send(new SendRawEmailCommand({ RawMessage: { Data: message.raw }, Source: message.from, Destinations: [message.to] }));
+      await warmClient.send(
+        new SendRawEmailCommand({
+          RawMessage: { Data: message.raw },
+          Source: message.from,
+          Destinations: [message.to],
+        }),
+      );
     });
 
     const prebuilt: { raw: Buffer; to: string; from: string }[] = [];
-    for await (const subscriber of recipients(messages, 'bare')) prebuilt.push(await makeMessage(subscriber.email));
+    for await (const subscriber of recipients(messages, 'bare'))
+      prebuilt.push(await makeMessage(subscriber.email));
     const bareClient = client();
     const bare = await timed(() =>
       forEachConcurrent(prebuilt, concurrency, async (message) => {
-        await bareClient.send(new SendRawEmailCommand({ RawMessage: { Data: message.raw }, Source: message.from, Destinations: [message.to] }));
+        await bareClient.send(
+          new SendRawEmailCommand({
+            RawMessage: { Data: message.raw },
+            Source: message.from,
+            Destinations: [message.to],
+          }),
+        );
       }),
     );
 
@@ -101,11 +135,28 @@ export async function benchSend(issue: Issue, work: string, buildRenders: number
     const bareSdkPerSecond = messages / (bare.ms / 1000);
     const perSecond = fileMessages / (files.ms / 1000);
     const baselinePerSecond = fileMessages / (bareFiles.ms / 1000);
-    if (pipeline.value.sent !== messages || files.value.sent !== fileMessages) throw new Error('the benchmark send did not send every message');
+    if (pipeline.value.sent !== messages || files.value.sent !== fileMessages)
+      throw new Error('the benchmark send did not send every message');
     return {
-      ses: { messages, concurrency, pipelinePerSecond, bareSdkPerSecond, ratio: pipelinePerSecond / bareSdkPerSecond },
-      fileOutbox: { messages: fileMessages, concurrency: fileConcurrency, perSecond, baselinePerSecond, ratio: perSecond / baselinePerSecond },
-      rendersPerIssue: { recipients: fileMessages, mjmlRendersDuringSend: rendersDuringSend, mjmlRendersForIssue: buildRenders + rendersDuringSend },
+      ses: {
+        messages,
+        concurrency,
+        pipelinePerSecond,
+        bareSdkPerSecond,
+        ratio: pipelinePerSecond / bareSdkPerSecond,
+      },
+      fileOutbox: {
+        messages: fileMessages,
+        concurrency: fileConcurrency,
+        perSecond,
+        baselinePerSecond,
+        ratio: perSecond / baselinePerSecond,
+      },
+      rendersPerIssue: {
+        recipients: fileMessages,
+        mjmlRendersDuringSend: rendersDuringSend,
+        mjmlRendersForIssue: buildRenders + rendersDuringSend,
+      },
     };
   } finally {
     await server.stop();

@@ -1,4 +1,3 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ConfigError } from '../../src/core/errors.js';
 
 let cached: Promise<string> | undefined;
@@ -11,6 +10,8 @@ export function unsubscribeSecret(secretArn: string | undefined): Promise<string
   cached ??= (async () => {
     if (process.env.UNSUBSCRIBE_SECRET) return process.env.UNSUBSCRIBE_SECRET;
     if (!secretArn) throw new ConfigError('UNSUBSCRIBE_SECRET_ARN is not set: redeploy the stack');
+    // Loaded on first use: module import stays fast, and only cold starts that need it pay.
+    const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
     const client = new SecretsManagerClient({});
     const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
     if (!SecretString || SecretString.length < 16)

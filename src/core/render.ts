@@ -61,7 +61,9 @@ export function compileTemplates(files: TemplateFile[]): CompiledTemplates {
       throw new TemplateError(name, undefined, 'template is missing: restore it or remove --templates');
     return file;
   };
-  const itemPartial = files.find((file) => file.name.startsWith('partials/') && partialName(file.name) === 'item');
+  const itemPartial = files.find(
+    (file) => file.name.startsWith('partials/') && partialName(file.name) === 'item',
+  );
   return {
     html: env.compile<DigestView>(find(HTML_TEMPLATE).source, { strict: true }),
     text: env.compile<DigestView>(find(TEXT_TEMPLATE).source, { strict: true, noEscape: true }),
@@ -110,7 +112,14 @@ export async function renderDigest(
     const bytes = Buffer.byteLength(rendered.html);
     const remaining = digest.items.length - collapsed;
     if (bytes <= budgetBytes || remaining === 0) return { ...rendered, mjmlRenders };
-    collapsed += itemsToCut(digest, templates, publication, collapsed, bytes - budgetBytes, bytes / rendered.mjmlLength);
+    collapsed += itemsToCut(
+      digest,
+      templates,
+      publication,
+      collapsed,
+      bytes - budgetBytes,
+      bytes / rendered.mjmlLength,
+    );
   }
 }
 
@@ -132,8 +141,15 @@ function itemsToCut(
 ): number {
   const view = buildView(digest, publication, collapsed);
   const weights = templates.item
-    ? view.items.map((item) => Buffer.byteLength(runTemplate(templates, templates.item as Handlebars.TemplateDelegate<ItemView>, item)) * growth)
-    : view.items.map(() => (excessBytes + budgetFallback(view.items.length)) / Math.max(1, view.items.length));
+    ? view.items.map(
+        (item) =>
+          Buffer.byteLength(
+            runTemplate(templates, templates.item as Handlebars.TemplateDelegate<ItemView>, item),
+          ) * growth,
+      )
+    : view.items.map(
+        () => (excessBytes + budgetFallback(view.items.length)) / Math.max(1, view.items.length),
+      );
   let saved = 0;
   let cut = 0;
   for (let index = weights.length - 1; index >= 0 && saved < excessBytes * 1.05; index--) {
@@ -166,7 +182,11 @@ export async function renderWithCollapsed(
   };
 }
 
-function runTemplate<View>(templates: CompiledTemplates, template: Handlebars.TemplateDelegate<View>, view: View): string {
+function runTemplate<View>(
+  templates: CompiledTemplates,
+  template: Handlebars.TemplateDelegate<View>,
+  view: View,
+): string {
   try {
     return template(view);
   } catch (error) {
