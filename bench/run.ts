@@ -97,7 +97,7 @@ async function benchMemory() {
   out.write('email,status\n');
   for (let index = 0; index < 1_000_000; index++) {
     if (!out.write(`reader${index}@example.org,active\n`))
-      await new Promise((resolve) => out.once('drain', resolve));
+      await new Promise<void>((resolve) => out.once('drain', () => resolve()));
   }
   await new Promise<void>((resolve) => out.end(() => resolve()));
   const child = async (mode: string) => {

@@ -65,4 +65,5 @@ export function normalizeText(text: string): string {
   return ASCII_ONLY.test(cleaned) ? cleaned : cleaned.normalize('NFC');
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the whole ASCII range, controls included.
 const ASCII_ONLY = /^[\x00-\x7f]*$/;
