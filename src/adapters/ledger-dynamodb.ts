@@ -6,7 +6,7 @@ import {
   paginateQuery,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { ClaimResult, DeliveryLedger, LedgerRecord } from '../core/ledger.js';
+import { type ClaimResult, type DeliveryLedger, type LedgerRecord, newClaim } from '../core/ledger.js';
 import { dynamoError, isConditionFailure } from './dynamodb.js';
 
 /** Ledger records expire a little over a year after the issue, by DynamoDB TTL. */
@@ -24,13 +24,8 @@ export class DynamoLedger implements DeliveryLedger {
   ) {}
 
   async claim(issueId: string, recipient: string, now: string): Promise<ClaimResult> {
-    const item: LedgerRecord & { expiresAt: number } = {
-      issueId,
-      recipient,
-      status: 'claimed',
-      attempts: 1,
-      claimedAt: now,
-      updatedAt: now,
+    const item = {
+      ...newClaim(issueId, recipient, now),
       expiresAt: Math.floor(Date.parse(now) / 1000) + RETENTION_SECONDS,
     };
     try {

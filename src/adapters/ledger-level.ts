@@ -1,6 +1,6 @@
 import { ClassicLevel } from 'classic-level';
 import { DigestError } from '../core/errors.js';
-import type { ClaimResult, DeliveryLedger, LedgerRecord } from '../core/ledger.js';
+import { type ClaimResult, type DeliveryLedger, type LedgerRecord, newClaim } from '../core/ledger.js';
 
 /**
  * The local delivery ledger: a LevelDB folder. Every write is synced to disk before the caller
@@ -39,14 +39,7 @@ export class LevelLedger implements DeliveryLedger {
     return this.exclusive(key(issueId, recipient), async (k) => {
       const existing = await this.read(k);
       if (existing) return { claimed: false, existing };
-      await this.write(k, {
-        issueId,
-        recipient,
-        status: 'claimed',
-        attempts: 1,
-        claimedAt: now,
-        updatedAt: now,
-      });
+      await this.write(k, newClaim(issueId, recipient, now));
       return { claimed: true };
     });
   }

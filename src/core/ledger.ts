@@ -39,3 +39,8 @@ export interface DeliveryLedger {
   records(issueId: string): AsyncIterable<LedgerRecord>;
   close(): Promise<void>;
 }
+
+/** The record a first claim writes. */
+export function newClaim(issueId: string, recipient: string, now: string): LedgerRecord {
+  return { issueId, recipient, status: 'claimed', attempts: 1, claimedAt: now, updatedAt: now };
+}
