@@ -3,9 +3,9 @@ import { DigestError } from '../core/errors.js';
 import { type ClaimResult, type DeliveryLedger, type LedgerRecord, newClaim } from '../core/ledger.js';
 
 /**
- * The local delivery ledger: a LevelDB folder. Every write is synced to disk before the caller
- * goes on (a claim is durable before its message is sent), and writes that arrive together are
- * committed together, so the fsync cost is shared by all messages in flight.
+ * The local delivery ledger: a LevelDB folder. A claim is synced to disk before its message is
+ * sent, and claims that arrive together are committed together, so the sync is shared by all
+ * messages in flight.
  *
  * LevelDB locks its folder, so two `digest send` runs can never use one ledger at once.
  */
@@ -15,6 +15,7 @@ export class LevelLedger implements DeliveryLedger {
   /** The batch being synced now, and the one collecting writes to be synced after it. */
   private committing: Promise<void> = Promise.resolve();
   private nextCommit: Promise<void> | undefined;
+  private readonly unsynced = new Set<Promise<void>>();
   private readonly locks = new Map<string, Promise<unknown>>();
 
   private constructor(private readonly db: ClassicLevel<string, LedgerRecord>) {}
@@ -62,7 +63,7 @@ export class LevelLedger implements DeliveryLedger {
   }
 
   release(issueId: string, recipient: string): Promise<void> {
-    return this.exclusive(key(issueId, recipient), (k) => this.write(k, null));
+    return this.exclusive(key(issueId, recipient), (k) => this.writeNow(k, null));
   }
 
   get(issueId: string, recipient: string): Promise<LedgerRecord | undefined> {
@@ -87,13 +88,33 @@ export class LevelLedger implements DeliveryLedger {
         throw new DigestError(
           `ledger has no claim for a recipient of ${issueId}: the ledger was changed during the run`,
         );
-      await this.write(k, { ...existing, ...change });
+      await this.writeNow(k, { ...existing, ...change });
     });
   }
 
   private async read(k: string): Promise<LedgerRecord | undefined> {
     if (this.pending.has(k)) return this.pending.get(k) ?? undefined;
     return this.db.get(k);
+  }
+
+  /**
+   * Outcomes (sent, failed, released) are written without waiting for a disk sync: they survive
+   * a crashed process, and a power cut can only turn one back into a claim, which is reported as
+   * unconfirmed and never re-sent on its own. Claims are what prevent a second send, so they are
+   * synced (below) before the message goes out. One sync per message instead of two.
+   */
+  private async writeNow(k: string, value: LedgerRecord | null): Promise<void> {
+    this.pending.set(k, value);
+    const writing = this.db.batch([value ? { type: 'put', key: k, value } : { type: 'del', key: k }], {
+      sync: false,
+    });
+    this.unsynced.add(writing);
+    try {
+      await writing;
+    } finally {
+      this.unsynced.delete(writing);
+      if (this.pending.get(k) === value) this.pending.delete(k);
+    }
   }
 
   /** Queues a write and resolves once it is on disk. */
@@ -127,6 +148,7 @@ export class LevelLedger implements DeliveryLedger {
   }
 
   private async settled(): Promise<void> {
+    await Promise.allSettled([...this.unsynced]);
     await this.nextCommit?.catch(() => undefined);
     await this.committing.catch(() => undefined);
   }
