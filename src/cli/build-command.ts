@@ -17,7 +17,7 @@ export function describeBuild(program: Command): Command {
     .summary('build the digest from a folder or S3 prefix of briefings')
     .description(
       'Builds the digest of a period from briefings in a folder or an S3 prefix and writes digest.html, ' +
-        'digest.txt, digest.json and a sample message digest.eml to --out.',
+        'digest.txt, digest.json, a sample message digest.eml, and message.html/message.txt for `digest send`, to --out.',
     )
     .option('--source <dir|s3://bucket/prefix>', 'where the briefings are (default: briefings)')
     .option('--out <dir>', 'where to write the digest (default: out)')
