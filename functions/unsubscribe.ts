@@ -1,11 +1,8 @@
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
-import { createDocumentClient } from '../src/adapters/dynamodb.js';
-import { createS3Client } from '../src/adapters/s3-source.js';
-import { DynamoSubscriberStore } from '../src/adapters/subscribers-dynamodb.js';
 import { maskAddress } from '../src/core/address.js';
 import { handlePage } from '../src/workflows/unsubscribe-page.js';
-import { issueArchive } from './commons/archive.js';
 import { readEnvironment, required } from './commons/environment.js';
+import { once } from './commons/lazy.js';
 import { logger, MetricUnit, metrics } from './commons/observability.js';
 import { unsubscribeSecret } from './commons/secret.js';
 
@@ -18,11 +15,24 @@ const env = readEnvironment({
   UNSUBSCRIBE_SECRET_ARN: required().optional(),
 });
 
-const subscribers = new DynamoSubscriberStore(
-  createDocumentClient(process.env.AWS_ENDPOINT_URL_DYNAMODB),
-  env.SUBSCRIBERS_TABLE,
-);
-const archive = issueArchive(createS3Client(), env.BUCKET, env.ARCHIVE_PREFIX);
+// Each request needs one of DynamoDB (unsubscribe) or S3 (view in browser): load each on first use.
+const subscribers = once(async () => {
+  const [{ createDocumentClient }, { DynamoSubscriberStore }] = await Promise.all([
+    import('../src/adapters/dynamodb.js'),
+    import('../src/adapters/subscribers-dynamodb.js'),
+  ]);
+  return new DynamoSubscriberStore(
+    createDocumentClient(process.env.AWS_ENDPOINT_URL_DYNAMODB),
+    env.SUBSCRIBERS_TABLE,
+  );
+});
+const archive = once(async () => {
+  const [{ createS3Client }, { issueArchive }] = await Promise.all([
+    import('../src/adapters/s3-source.js'),
+    import('./commons/archive.js'),
+  ]);
+  return issueArchive(createS3Client(), env.BUCKET, env.ARCHIVE_PREFIX);
+});
 
 /** Function URL: the unsubscribe page, RFC 8058 one-click POST, and the view-in-browser archive. */
 export const handler = async (event: LambdaFunctionURLEvent): Promise<LambdaFunctionURLResult> => {
@@ -43,12 +53,12 @@ export const handler = async (event: LambdaFunctionURLEvent): Promise<LambdaFunc
       listId: env.LIST_ID,
       newsletterName: env.NEWSLETTER_NAME,
       unsubscribe: async (email) => {
-        await subscribers.setStatus(email, 'unsubscribed', new Date().toISOString());
+        await (await subscribers()).setStatus(email, 'unsubscribed', new Date().toISOString());
         logger.info('Unsubscribed', { recipient: maskAddress(email) });
         metrics.addMetric('Unsubscribed', MetricUnit.Count, 1);
         metrics.publishStoredMetrics();
       },
-      archivedIssue: (issueId) => archive.read(issueId, 'digest.html'),
+      archivedIssue: async (issueId) => (await archive()).read(issueId, 'digest.html'),
     },
   );
   return { statusCode: response.status, headers: response.headers, body: response.body };
