@@ -42,53 +42,72 @@ export function createS3Client(endpoint?: string): S3Client {
   return new S3Client(config);
 }
 
+/** An object found under the prefix: its key, and the source file it will become. */
+interface ListedObject {
+  key: string;
+  file: SourceFile;
+}
+
 /**
- * Lists every object under the prefix (all pages) and reads them with bounded concurrency.
- * Objects over `maxBytes` are listed but not downloaded; "folder" markers are ignored.
+ * Lists every object under the prefix (all pages) without downloading anything: names relative
+ * to the prefix, sizes and modified times. "Folder" markers are ignored.
+ */
+export async function listS3Prefix(location: S3Location, options: S3SourceOptions): Promise<SourceFile[]> {
+  return (
+    await listObjects(location, options.client ?? createS3Client(options.endpoint), options.pageSize)
+  ).map((object) => object.file);
+}
+
+/**
+ * Lists every object under the prefix and reads them with bounded concurrency. Objects over
+ * `maxBytes` are listed but not downloaded.
  */
 export async function readS3Prefix(location: S3Location, options: S3SourceOptions): Promise<SourceFile[]> {
   const client = options.client ?? createS3Client(options.endpoint);
+  const listed = await listObjects(location, client, options.pageSize);
+  const limit = pLimit(options.concurrency ?? 16);
+  return Promise.all(
+    listed.map(({ key, file }) =>
+      limit(async (): Promise<SourceFile> => {
+        if (file.size > options.maxBytes) return file;
+        try {
+          const response = await client.send(new GetObjectCommand({ Bucket: location.bucket, Key: key }));
+          const bytes = (await response.Body?.transformToByteArray()) ?? new Uint8Array();
+          return { ...file, size: bytes.length, bytes };
+        } catch (error) {
+          throw s3Error(error, `s3://${location.bucket}/${key}`, 'read');
+        }
+      }),
+    ),
+  );
+}
+
+async function listObjects(
+  location: S3Location,
+  client: S3Client,
+  pageSize?: number,
+): Promise<ListedObject[]> {
   const base =
     location.prefix === '' || location.prefix.endsWith('/') ? location.prefix : `${location.prefix}/`;
-  const listed: { key: string; size: number; modified: Date }[] = [];
+  const listed: ListedObject[] = [];
   try {
     for await (const page of paginateListObjectsV2(
-      { client, ...(options.pageSize ? { pageSize: options.pageSize } : {}) },
+      { client, ...(pageSize ? { pageSize } : {}) },
       { Bucket: location.bucket, Prefix: location.prefix },
     )) {
       for (const object of page.Contents ?? []) {
         if (!object.Key || object.Key.endsWith('/')) continue;
+        const name = object.Key.startsWith(base) ? object.Key.slice(base.length) : object.Key;
         listed.push({
           key: object.Key,
-          size: object.Size ?? 0,
-          modified: object.LastModified ?? new Date(0),
+          file: { name, size: object.Size ?? 0, modified: object.LastModified ?? new Date(0) },
         });
       }
     }
   } catch (error) {
     throw s3Error(error, `s3://${location.bucket}/${location.prefix}`, 'list');
   }
-
-  const limit = pLimit(options.concurrency ?? 16);
-  const files = await Promise.all(
-    listed.map((object) =>
-      limit(async (): Promise<SourceFile> => {
-        const name = object.key.startsWith(base) ? object.key.slice(base.length) : object.key;
-        const file: SourceFile = { name, modified: object.modified, size: object.size };
-        if (object.size > options.maxBytes) return file;
-        try {
-          const response = await client.send(
-            new GetObjectCommand({ Bucket: location.bucket, Key: object.key }),
-          );
-          const bytes = await response.Body?.transformToByteArray();
-          return { ...file, size: bytes?.length ?? 0, bytes: bytes ?? new Uint8Array() };
-        } catch (error) {
-          throw s3Error(error, `s3://${location.bucket}/${object.key}`, 'read');
-        }
-      }),
-    ),
-  );
-  return files.sort((a, b) => a.name.localeCompare(b.name));
+  return listed.sort((a, b) => a.file.name.localeCompare(b.file.name));
 }
 
 function s3Error(error: unknown, where: string, action: 'list' | 'read'): SourceError {

@@ -97,16 +97,27 @@ export function messageContext(settings: Settings) {
 
 /** The source files, from a folder or an S3 prefix. */
 export async function readSource(settings: Settings): Promise<SourceFile[]> {
-  if (settings.source.startsWith('s3://')) {
-    // The AWS SDK is loaded only for S3 sources.
-    const { parseS3Url, readS3Prefix } = await import('../adapters/s3-source.js');
-    const location = parseS3Url(settings.source);
-    if (!location)
-      throw new UsageError(`--source ${settings.source} is not a valid S3 URL: use s3://bucket/prefix`);
-    return readS3Prefix(location, {
-      maxBytes: settings.maxBriefingBytes,
-      ...(settings.s3Endpoint ? { endpoint: settings.s3Endpoint } : {}),
-    });
-  }
+  const s3 = await s3Source(settings);
+  if (s3) return s3.adapter.readS3Prefix(s3.location, s3.options);
   return readFolder(settings.source, { maxBytes: settings.maxBriefingBytes });
+}
+
+/** The S3 source's objects without their content (for noticing changes cheaply); undefined for folders. */
+export async function listS3Source(settings: Settings): Promise<SourceFile[] | undefined> {
+  const s3 = await s3Source(settings);
+  return s3 && s3.adapter.listS3Prefix(s3.location, s3.options);
+}
+
+async function s3Source(settings: Settings) {
+  if (!settings.source.startsWith('s3://')) return undefined;
+  // The AWS SDK is loaded only for S3 sources.
+  const adapter = await import('../adapters/s3-source.js');
+  const location = adapter.parseS3Url(settings.source);
+  if (!location)
+    throw new UsageError(`--source ${settings.source} is not a valid S3 URL: use s3://bucket/prefix`);
+  const options = {
+    maxBytes: settings.maxBriefingBytes,
+    ...(settings.s3Endpoint ? { endpoint: settings.s3Endpoint } : {}),
+  };
+  return { adapter, location, options };
 }

@@ -1,13 +1,14 @@
 import { type FSWatcher, watch } from 'node:fs';
 import { DateTime } from 'luxon';
 import { BUNDLED_TEMPLATES, loadTemplates } from '../adapters/templates-fs.js';
-import { buildFromSettings, issueOf, readSource } from '../cli/build-command.js';
+import { buildFromSettings, issueOf, listS3Source, readSource } from '../cli/build-command.js';
 import type { Settings } from '../cli/settings.js';
 import type { DigestManifest } from '../core/build.js';
 import { DigestError, TemplateError } from '../core/errors.js';
 import type { IssueContent } from '../core/message-template.js';
 import type { PeriodRequest } from '../core/period.js';
 import { compileTemplates } from '../core/render.js';
+import type { SourceFile } from '../core/types.js';
 import { type Check, digestChecks } from './checks.js';
 
 /** What the preview page shows; everything but the HTML goes to the page as JSON. */
@@ -104,11 +105,10 @@ export class PreviewSession {
     this.debounce = setTimeout(() => void this.rebuild(), 40);
   }
 
+  /** Lists the S3 prefix (names, sizes, dates: no downloads) and rebuilds only when it changed. */
   private async pollS3(): Promise<void> {
-    const files = await readSource(this.settings).catch(() => undefined);
-    const signature =
-      files?.map((file) => `${file.name}:${file.size}:${file.modified.getTime()}`).join('|') ?? '';
-    if (signature !== this.sourceSignature) await this.rebuild();
+    const files = await listS3Source(this.settings).catch(() => undefined);
+    if (files && signatureOf(files) !== this.sourceSignature) await this.rebuild();
   }
 
   /** Builds now, or right after the build that is running (never two at once). */
@@ -132,9 +132,7 @@ export class PreviewSession {
     try {
       const templates = compileTemplates(await loadTemplates(this.settings.templates));
       const files = await readSource(this.settings);
-      this.sourceSignature = files
-        .map((file) => `${file.name}:${file.size}:${file.modified.getTime()}`)
-        .join('|');
+      this.sourceSignature = signatureOf(files);
       const period: PeriodRequest =
         this.state.week === 'latest' ? { kind: 'latest' } : { kind: 'week', week: this.state.week };
       const result = await buildFromSettings(this.settings, templates, files, period);
@@ -174,6 +172,11 @@ export class PreviewSession {
     };
     this.onChange(this.state);
   }
+}
+
+/** What changes when any source file is added, removed or saved. */
+function signatureOf(files: SourceFile[]): string {
+  return files.map((file) => `${file.name}:${file.size}:${file.modified.getTime()}`).join('|');
 }
 
 function isoWeeks(dates: Date[], timeZone: string): string[] {

@@ -1,8 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createS3Client, parseS3Url, readS3Prefix } from '../../src/adapters/s3-source.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createS3Client, listS3Prefix, parseS3Url, readS3Prefix } from '../../src/adapters/s3-source.js';
+import { resolveSettings } from '../../src/cli/settings.js';
 import { SourceError } from '../../src/core/errors.js';
+import { PreviewSession } from '../../src/preview/session.js';
 import { temporaryFolder } from '../helpers/briefings.js';
 import { runDigest } from '../helpers/cli.js';
 import { type LocalS3, S3RVER_CREDENTIALS, startLocalS3 } from '../helpers/s3rver.js';
@@ -81,6 +83,15 @@ describe('readS3Prefix against a local S3 server', () => {
     const big = files.find((file) => file.name === '2026-11-19-big.txt');
     expect(big).toMatchObject({ size: 300 * 1024 });
     expect(big?.bytes).toBeUndefined();
+  });
+
+  it('lists a prefix without downloading anything', async () => {
+    const listed = await listS3Prefix(
+      { bucket: BUCKET, prefix: 'briefings' },
+      { maxBytes: 1024, client: s3.client },
+    );
+    expect(listed.map((file) => file.name)).toContain('week47/2026-11-18-zinc.md');
+    for (const file of listed) expect(file.bytes).toBeUndefined();
   });
 
   it('explains a missing bucket', async () => {
@@ -171,5 +182,45 @@ describe('digest build --source s3://…', () => {
     expect(run.stderr.trim()).toBe(
       `digest: cannot list s3://${BUCKET}/briefings: access denied: check your AWS credentials and the bucket policy`,
     );
+  });
+});
+
+describe('digest preview on an S3 prefix', () => {
+  it('notices a new briefing by polling the listing, and rebuilds', async () => {
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+      AWS_REGION: 'us-east-1',
+    });
+    const states: number[] = [];
+    const session = new PreviewSession(
+      resolveSettings({ source: `s3://${BUCKET}/polled`, week: '2026-W47' }, {}),
+      (state) => states.push(state.manifest?.items.length ?? -1),
+      {
+        pollSeconds: 0.2,
+      },
+    );
+    await s3.put(
+      BUCKET,
+      'polled/2026-11-17-tin.txt',
+      briefing('Tin', 'Smelters in Yunnan restarted two furnaces.'),
+    );
+    await session.start();
+    try {
+      expect(states).toEqual([1]);
+      await s3.put(
+        BUCKET,
+        'polled/2026-11-18-zinc.txt',
+        briefing('Zinc', 'A Peruvian mine returned from a strike.'),
+      );
+      await vi.waitFor(() => expect(states.at(-1)).toBe(2), { timeout: 5000, interval: 100 });
+      // An unchanged listing does not rebuild.
+      const builds = states.length;
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      expect(states).toHaveLength(builds);
+    } finally {
+      session.stop();
+    }
   });
 });
