@@ -9,7 +9,7 @@ import type { PeriodRequest } from '../core/period.js';
 import { type CompiledTemplates, compileTemplates } from '../core/render.js';
 import type { SourceFile } from '../core/types.js';
 import { formatBuildReport } from './report.js';
-import { DEVELOPMENT_SECRET, listIdentity, periodRequest, type Settings } from './settings.js';
+import { messageContext, periodRequest, type Settings } from './settings.js';
 
 export function describeBuild(program: Command): Command {
   return program
@@ -87,14 +87,6 @@ export function issueOf(result: BuildResult, output: NonNullable<BuildResult['ou
   };
 }
 
-/** The sender identity and the secret that signs unsubscribe links. */
-export function messageContext(settings: Settings) {
-  return {
-    identity: listIdentity(settings),
-    unsubscribeSecret: settings.unsubscribeSecret ?? DEVELOPMENT_SECRET,
-  };
-}
-
 /** The source files, from a folder or an S3 prefix. */
 export async function readSource(settings: Settings): Promise<SourceFile[]> {
   const s3 = await s3Source(settings);
@@ -105,7 +97,7 @@ export async function readSource(settings: Settings): Promise<SourceFile[]> {
 /** The S3 source's objects without their content (for noticing changes cheaply); undefined for folders. */
 export async function listS3Source(settings: Settings): Promise<SourceFile[] | undefined> {
   const s3 = await s3Source(settings);
-  return s3 && s3.adapter.listS3Prefix(s3.location, s3.options);
+  return s3?.adapter.listS3Prefix(s3.location, s3.options);
 }
 
 async function s3Source(settings: Settings) {

@@ -9,7 +9,7 @@ import { DigestError, UsageError } from '../core/errors.js';
 import { createMessageFactory } from '../core/message-template.js';
 import { TokenBucket } from '../core/rate.js';
 import { progressLine } from './progress.js';
-import { DEVELOPMENT_SECRET, listIdentity, type Settings } from './settings.js';
+import { messageContext, type Settings } from './settings.js';
 import { openLedger, openOutbox, openSubscriberStore } from './stores.js';
 
 export function describeSend(program: Command): Command {
@@ -51,13 +51,7 @@ export async function runSend(settings: Settings, signal?: AbortSignal): Promise
   }
   const { outbox, label: outboxLabel } = await openOutbox(settings);
   const usesSes = outboxLabel === 'SES';
-  if (usesSes && !settings.unsubscribeSecret) {
-    throw new UsageError(
-      'sending through SES needs an unsubscribe secret: set DIGEST_UNSUBSCRIBE_SECRET (16+ characters)',
-    );
-  }
-  const identity = listIdentity(settings);
-  const unsubscribeSecret = settings.unsubscribeSecret ?? DEVELOPMENT_SECRET;
+  const { identity, unsubscribeSecret } = messageContext(settings);
   try {
     const rate = settings.rate ?? (await outbox.maxSendRate?.()) ?? (usesSes ? 1 : undefined);
     // Local files are limited by disk syncs, not by a provider: more in flight shares each sync.
@@ -159,23 +153,16 @@ export async function sendTestMessage(
   if (!normalized.ok) throw new UsageError(`test address: ${normalized.reason}`);
   const { outbox, label } = await openOutbox(settings);
   try {
-    if (label === 'SES' && !settings.unsubscribeSecret) {
-      throw new UsageError(
-        'sending through SES needs an unsubscribe secret: set DIGEST_UNSUBSCRIBE_SECRET (16+ characters)',
-      );
-    }
-    const context = {
-      identity: listIdentity(settings),
-      unsubscribeSecret: settings.unsubscribeSecret ?? DEVELOPMENT_SECRET,
-    };
-    const makeMessage = await createMessageFactory({ ...issue, subject: `[Test] ${issue.subject}` }, context);
+    const makeMessage = await createMessageFactory(
+      { ...issue, subject: `[Test] ${issue.subject}` },
+      messageContext(settings),
+    );
     const { messageId } = await outbox.send(await makeMessage(normalized.email));
     return {
       messageId,
       report: `Test message for ${issue.issueId} sent to ${maskAddress(normalized.email)} through ${label} (message id ${messageId}). The ledger was not touched.`,
     };
   } catch (error) {
-    if (error instanceof UsageError) throw error;
     throw new DigestError(
       `test message to ${maskAddress(normalized.email)} failed: ${(error as Error).message}`,
       { cause: error },

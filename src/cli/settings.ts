@@ -198,3 +198,14 @@ export function listIdentity(settings: Settings): ListIdentity {
     unsubscribeMailto: settings.unsubscribeMailto,
   };
 }
+
+/**
+ * The sender identity and the secret that signs unsubscribe links (the development secret when
+ * none is configured; `openOutbox` refuses that for SES).
+ */
+export function messageContext(settings: Settings): { identity: ListIdentity; unsubscribeSecret: string } {
+  return {
+    identity: listIdentity(settings),
+    unsubscribeSecret: settings.unsubscribeSecret ?? DEVELOPMENT_SECRET,
+  };
+}

@@ -42,6 +42,12 @@ export async function openLedger(settings: Settings): Promise<{ ledger: Delivery
 export async function openOutbox(settings: Settings): Promise<{ outbox: Outbox; label: string }> {
   const spec = settings.outbox ?? `file:${join(settings.digest, 'outbox')}`;
   if (spec === 'ses') {
+    // Real mail must carry unsubscribe links nobody else can forge.
+    if (!settings.unsubscribeSecret) {
+      throw new UsageError(
+        'sending through SES needs an unsubscribe secret: set DIGEST_UNSUBSCRIBE_SECRET (16+ characters)',
+      );
+    }
     const { SesOutbox } = await import('../adapters/outbox-ses.js');
     return {
       outbox: new SesOutbox({
