@@ -112,14 +112,11 @@ export async function renderDigest(
     const bytes = Buffer.byteLength(rendered.html);
     const remaining = digest.items.length - collapsed;
     if (bytes <= budgetBytes || remaining === 0) return { ...rendered, mjmlRenders };
-    collapsed += itemsToCut(
-      digest,
-      templates,
-      publication,
-      collapsed,
-      bytes - budgetBytes,
-      bytes / rendered.mjmlLength,
-    );
+    collapsed += itemsToCut(digest, templates, publication, collapsed, {
+      bytes,
+      excessBytes: bytes - budgetBytes,
+      growth: bytes / rendered.mjmlLength,
+    });
   }
 }
 
@@ -129,38 +126,28 @@ const OVERFLOW_ENTRY_BYTES = 400;
 /**
  * How many more items to cut so the next render fits. Each item is weighed by its own MJML (the
  * item partial, run alone) times the MJML-to-HTML growth of this render, so one more render
- * nearly always fits; without an item partial every item weighs the same. At least one.
+ * nearly always fits; without an item partial each item weighs an equal share of the page.
+ * At least one.
  */
 function itemsToCut(
   digest: Digest,
   templates: CompiledTemplates,
   publication: Publication,
   collapsed: number,
-  excessBytes: number,
-  growth: number,
+  rendered: { bytes: number; excessBytes: number; growth: number },
 ): number {
-  const view = buildView(digest, publication, collapsed);
-  const weights = templates.item
-    ? view.items.map(
-        (item) =>
-          Buffer.byteLength(
-            runTemplate(templates, templates.item as Handlebars.TemplateDelegate<ItemView>, item),
-          ) * growth,
-      )
-    : view.items.map(
-        () => (excessBytes + budgetFallback(view.items.length)) / Math.max(1, view.items.length),
-      );
+  const { items } = buildView(digest, publication, collapsed);
+  const item = templates.item;
+  const weights = item
+    ? items.map((view) => Buffer.byteLength(runTemplate(templates, item, view)) * rendered.growth)
+    : items.map(() => rendered.bytes / (items.length + 1));
   let saved = 0;
   let cut = 0;
-  for (let index = weights.length - 1; index >= 0 && saved < excessBytes * 1.05; index--) {
+  for (let index = weights.length - 1; index >= 0 && saved < rendered.excessBytes * 1.05; index--) {
     saved += (weights[index] ?? 0) - OVERFLOW_ENTRY_BYTES;
     cut++;
   }
   return Math.max(1, cut);
-}
-
-function budgetFallback(items: number): number {
-  return items * 2048;
 }
 
 /** One render (one MJML run) with the last `collapsed` items as title-only links. */

@@ -65,6 +65,20 @@ describe('renderDigest', () => {
     expect(rendered.html).toContain('href="https://example.com/59"');
   });
 
+  it('also fits templates that have no item partial to weigh items with', async () => {
+    const renamed = bundled.map((file) =>
+      file.name === 'partials/item.hbs'
+        ? { ...file, name: 'partials/story.hbs' }
+        : file.name === 'digest.mjml.hbs'
+          ? { ...file, source: file.source.replace('{{> item}}', '{{> story}}') }
+          : file,
+    );
+    const digest = digestOf(60, `${'Nickel, cobalt and manganese prices moved again this week. '.repeat(4)}`);
+    const rendered = await renderDigest(digest, compileTemplates(renamed), publication);
+    expect(Buffer.byteLength(rendered.html)).toBeLessThanOrEqual(100 * 1024);
+    expect(rendered.collapsedItems.length).toBeGreaterThan(0);
+  });
+
   it("fills one recipient's links into the finished HTML and text, escaped for HTML", async () => {
     const rendered = await renderDigest(digestOf(1), compileTemplates(bundled), publication);
     const mine = personalize(rendered, {
