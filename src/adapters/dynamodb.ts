@@ -1,11 +1,12 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DigestError } from '../core/errors.js';
+import { awsRegion } from './aws-region.js';
 
 /** A DynamoDB document client from the standard credential chain; `AWS_ENDPOINT_URL_DYNAMODB` points it at a local server. */
 export function createDocumentClient(endpoint?: string): DynamoDBDocumentClient {
   const config: DynamoDBClientConfig = {
-    region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    region: awsRegion(),
   };
   if (endpoint) config.endpoint = endpoint;
   return DynamoDBDocumentClient.from(new DynamoDBClient(config), {

@@ -10,6 +10,7 @@ import {
   type Outbox,
   type OutgoingMessage,
 } from '../core/outbox.js';
+import { awsRegion } from './aws-region.js';
 
 export interface SesOutboxOptions {
   configurationSetName?: string;
@@ -20,7 +21,7 @@ export interface SesOutboxOptions {
 /** An SES client from the standard chain. Retries are ours (rate-aware, with jitter), so the SDK's are off. */
 export function createSesClient(endpoint?: string): SESClient {
   const config: SESClientConfig = {
-    region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    region: awsRegion(),
     maxAttempts: 1,
   };
   const override = endpoint ?? process.env.AWS_ENDPOINT_URL_SES;

@@ -2,6 +2,7 @@ import { GetObjectCommand, paginateListObjectsV2, S3Client, type S3ClientConfig 
 import pLimit from 'p-limit';
 import { SourceError } from '../core/errors.js';
 import type { SourceFile } from '../core/types.js';
+import { awsRegion } from './aws-region.js';
 
 export interface S3Location {
   bucket: string;
@@ -30,7 +31,7 @@ export interface S3SourceOptions {
 /** An S3 client from the standard credential and region chain, pointed at `endpoint` if given. */
 export function createS3Client(endpoint?: string): S3Client {
   const config: S3ClientConfig = {
-    region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    region: awsRegion(),
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   };

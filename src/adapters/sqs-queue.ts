@@ -1,5 +1,6 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DigestError } from '../core/errors.js';
+import { awsRegion } from './aws-region.js';
 
 /** One queued unit of sending work: an issue and up to a few dozen recipients. */
 export interface SendBatch {
@@ -55,5 +56,5 @@ export async function enqueueRecipients(
 }
 
 export function createSqsClient(): SQSClient {
-  return new SQSClient({ region: process.env.AWS_REGION ?? 'us-east-1' });
+  return new SQSClient({ region: awsRegion() });
 }
