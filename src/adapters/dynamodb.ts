@@ -35,3 +35,23 @@ export function dynamoError(error: unknown, table: string): DigestError {
         : `${name}: ${(error as Error).message}`;
   return new DigestError(`DynamoDB ${table}: ${hint}`, { cause: error });
 }
+
+/** Runs a DynamoDB call; any error comes back as one line that says what to do. */
+export async function explained<T>(table: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw dynamoError(error, table);
+  }
+}
+
+/** A conditional write: true when it was made, false when its condition did not hold. */
+export async function conditionally(table: string, write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw dynamoError(error, table);
+  }
+}

@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoError, isConditionFailure } from './dynamodb.js';
+import { conditionally, explained } from './dynamodb.js';
 
 /** Where the weekly run is with one issue: recipients being queued, or all queued. */
 export interface IssueRecord {
@@ -20,20 +20,16 @@ export class DynamoIssueStore {
   ) {}
 
   async get(issueId: string): Promise<IssueRecord | undefined> {
-    try {
-      const { Item } = await this.client.send(
-        new GetCommand({ TableName: this.table, Key: { issueId }, ConsistentRead: true }),
-      );
-      return Item as IssueRecord | undefined;
-    } catch (error) {
-      throw dynamoError(error, this.table);
-    }
+    const { Item } = await explained(this.table, () =>
+      this.client.send(new GetCommand({ TableName: this.table, Key: { issueId }, ConsistentRead: true })),
+    );
+    return Item as IssueRecord | undefined;
   }
 
   /** Records that queueing has begun; false when another run already finished it. */
   async begin(record: Omit<IssueRecord, 'status'>): Promise<boolean> {
-    try {
-      await this.client.send(
+    return conditionally(this.table, () =>
+      this.client.send(
         new PutCommand({
           TableName: this.table,
           Item: { ...record, status: 'enqueuing' },
@@ -41,21 +37,13 @@ export class DynamoIssueStore {
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':done': 'enqueued' },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw dynamoError(error, this.table);
-    }
+      ),
+    );
   }
 
   async finish(record: Omit<IssueRecord, 'status'>): Promise<void> {
-    try {
-      await this.client.send(
-        new PutCommand({ TableName: this.table, Item: { ...record, status: 'enqueued' } }),
-      );
-    } catch (error) {
-      throw dynamoError(error, this.table);
-    }
+    await explained(this.table, () =>
+      this.client.send(new PutCommand({ TableName: this.table, Item: { ...record, status: 'enqueued' } })),
+    );
   }
 }

@@ -7,7 +7,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { type ClaimResult, type DeliveryLedger, type LedgerRecord, newClaim } from '../core/ledger.js';
-import { dynamoError, isConditionFailure } from './dynamodb.js';
+import { conditionally, dynamoError, explained, isConditionFailure } from './dynamodb.js';
 
 /** Ledger records expire a little over a year after the issue, by DynamoDB TTL. */
 const RETENTION_SECONDS = 400 * 24 * 3600;
@@ -51,8 +51,8 @@ export class DynamoLedger implements DeliveryLedger {
   }
 
   async reclaim(issueId: string, recipient: string, now: string): Promise<boolean> {
-    try {
-      await this.client.send(
+    return conditionally(this.table, () =>
+      this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { issueId, recipient },
@@ -61,12 +61,8 @@ export class DynamoLedger implements DeliveryLedger {
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':one': 1, ':now': now, ':claimed': 'claimed' },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw dynamoError(error, this.table);
-    }
+      ),
+    );
   }
 
   markSent(issueId: string, recipient: string, messageId: string, now: string): Promise<void> {
@@ -78,8 +74,9 @@ export class DynamoLedger implements DeliveryLedger {
   }
 
   async release(issueId: string, recipient: string): Promise<void> {
-    try {
-      await this.client.send(
+    // A record that is no longer a claim (it has an outcome) is left as it is.
+    await conditionally(this.table, () =>
+      this.client.send(
         new DeleteCommand({
           TableName: this.table,
           Key: { issueId, recipient },
@@ -87,21 +84,17 @@ export class DynamoLedger implements DeliveryLedger {
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':claimed': 'claimed' },
         }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw dynamoError(error, this.table);
-    }
+      ),
+    );
   }
 
   async get(issueId: string, recipient: string): Promise<LedgerRecord | undefined> {
-    try {
-      const { Item } = await this.client.send(
+    const { Item } = await explained(this.table, () =>
+      this.client.send(
         new GetCommand({ TableName: this.table, Key: { issueId, recipient }, ConsistentRead: true }),
-      );
-      return Item ? fromItem(Item) : undefined;
-    } catch (error) {
-      throw dynamoError(error, this.table);
-    }
+      ),
+    );
+    return Item ? fromItem(Item) : undefined;
   }
 
   async *records(issueId: string): AsyncIterable<LedgerRecord> {
@@ -129,8 +122,8 @@ export class DynamoLedger implements DeliveryLedger {
       values[`:${field}`] = value;
       sets.push(`#${field} = :${field}`);
     }
-    try {
-      await this.client.send(
+    await explained(this.table, () =>
+      this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { issueId, recipient },
@@ -139,10 +132,8 @@ export class DynamoLedger implements DeliveryLedger {
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         }),
-      );
-    } catch (error) {
-      throw dynamoError(error, this.table);
-    }
+      ),
+    );
   }
 }
 

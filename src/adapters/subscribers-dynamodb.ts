@@ -14,7 +14,7 @@ import {
   type SubscriberStatus,
   type SubscriberStore,
 } from '../core/subscriber.js';
-import { dynamoError, isConditionFailure } from './dynamodb.js';
+import { conditionally, dynamoError, explained, isConditionFailure } from './dynamodb.js';
 
 /**
  * Subscribers in a DynamoDB table keyed by the normalised address (`email`). Adding is a
@@ -39,14 +39,10 @@ export class DynamoSubscriberStore implements SubscriberStore {
   }
 
   async get(email: string): Promise<Subscriber | undefined> {
-    try {
-      const { Item } = await this.client.send(
-        new GetCommand({ TableName: this.table, Key: { email }, ConsistentRead: true }),
-      );
-      return Item as Subscriber | undefined;
-    } catch (error) {
-      throw dynamoError(error, this.table);
-    }
+    const { Item } = await explained(this.table, () =>
+      this.client.send(new GetCommand({ TableName: this.table, Key: { email }, ConsistentRead: true })),
+    );
+    return Item as Subscriber | undefined;
   }
 
   async importRows(
@@ -57,8 +53,8 @@ export class DynamoSubscriberStore implements SubscriberStore {
   }
 
   async setStatus(email: string, status: SubscriberStatus, now: string): Promise<boolean> {
-    try {
-      await this.client.send(
+    return conditionally(this.table, () =>
+      this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { email },
@@ -67,12 +63,8 @@ export class DynamoSubscriberStore implements SubscriberStore {
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':status': status, ':now': now },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw dynamoError(error, this.table);
-    }
+      ),
+    );
   }
 
   async close(): Promise<void> {}
@@ -95,9 +87,9 @@ export class DynamoSubscriberStore implements SubscriberStore {
       const existing = (error as { Item?: Subscriber }).Item ?? (await this.get(row.email));
       const { subscriber, outcome } = mergeImport(existing, row, now);
       if (outcome !== 'updated') return outcome;
-      try {
-        // Only an address that is still active may change: a concurrent unsubscribe wins.
-        await this.client.send(
+      // Only an address that is still active may change: a concurrent unsubscribe wins.
+      const updated = await conditionally(this.table, () =>
+        this.client.send(
           new PutCommand({
             TableName: this.table,
             Item: subscriber,
@@ -105,12 +97,9 @@ export class DynamoSubscriberStore implements SubscriberStore {
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: { ':active': 'active' },
           }),
-        );
-        return 'updated';
-      } catch (updateError) {
-        if (isConditionFailure(updateError)) return 'kept-suppressed';
-        throw dynamoError(updateError, this.table);
-      }
+        ),
+      );
+      return updated ? 'updated' : 'kept-suppressed';
     }
   }
 }
