@@ -49,25 +49,25 @@ export function compileTemplates(files: TemplateFile[]): CompiledTemplates {
     (markdown: unknown) => new env.SafeString(inlineToHtml(String(markdown ?? ''))),
   );
   env.registerHelper('inlineText', (markdown: unknown) => inlineToText(String(markdown ?? '')));
+  // Top-level templates compile from the syntax check's tree. Partials must be registered as
+  // source (Handlebars' rule); they compile on first use with the strict mode of their caller.
+  const parsed = new Map(files.map((file) => [file.name, parse(env, file)]));
   for (const file of files) {
-    checkSyntax(env, file);
-    if (file.name.startsWith('partials/')) {
-      env.registerPartial(partialName(file.name), file.source);
-    }
+    if (file.name.startsWith('partials/')) env.registerPartial(partialName(file.name), file.source);
   }
-  const find = (name: string) => {
-    const file = files.find((candidate) => candidate.name === name);
-    if (!file)
+  const tree = (name: string) => {
+    const ast = parsed.get(name);
+    if (!ast)
       throw new TemplateError(name, undefined, 'template is missing: restore it or remove --templates');
-    return file;
+    return ast;
   };
   const itemPartial = files.find(
     (file) => file.name.startsWith('partials/') && partialName(file.name) === 'item',
   );
   return {
-    html: env.compile<DigestView>(find(HTML_TEMPLATE).source, { strict: true }),
-    text: env.compile<DigestView>(find(TEXT_TEMPLATE).source, { strict: true, noEscape: true }),
-    ...(itemPartial ? { item: env.compile<ItemView>(itemPartial.source) } : {}),
+    html: env.compile<DigestView>(tree(HTML_TEMPLATE), { strict: true }),
+    text: env.compile<DigestView>(tree(TEXT_TEMPLATE), { strict: true, noEscape: true }),
+    ...(itemPartial ? { item: env.compile<ItemView>(tree(itemPartial.name)) } : {}),
     files,
   };
 }
@@ -76,9 +76,9 @@ function partialName(name: string): string {
   return name.replace(/^partials\//, '').replace(/\.(?:mjml\.)?hbs$|\.handlebars$/, '');
 }
 
-function checkSyntax(env: typeof Handlebars, file: TemplateFile): void {
+function parse(env: typeof Handlebars, file: TemplateFile): hbs.AST.Program {
   try {
-    env.parse(file.source);
+    return env.parse(file.source);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const line = Number(/on line (\d+)/.exec(message)?.[1]) || undefined;
