@@ -1,7 +1,10 @@
-import { repairMojibake } from './mojibake.js';
+import type { RepairKind } from './mojibake/codecs.js';
+import { repairMojibake } from './mojibake/repair.js';
 import { decodeWindows1252 } from './windows-1252.js';
 
-export type DecodeResult = { ok: true; text: string } | { ok: false; reason: string };
+export type DecodeResult =
+  | { ok: true; text: string; repairs: Map<RepairKind, number> }
+  | { ok: false; reason: string };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const SNIFF_BYTES = 8192;
@@ -18,9 +21,10 @@ export function decodeBriefingBytes(bytes: Uint8Array): DecodeResult {
   if (bytes.length === 0) return { ok: false, reason: 'empty file' };
   const raw = decodeWithBom(bytes);
   if (raw === undefined) return { ok: false, reason: 'binary file, not text: save briefings as UTF-8 text' };
-  const text = normalizeText(repairMojibake(raw));
+  const repaired = repairMojibake(raw);
+  const text = normalizeText(repaired.text);
   if (text.trim() === '') return { ok: false, reason: 'empty file (only white space)' };
-  return { ok: true, text };
+  return { ok: true, text, repairs: repaired.repairs };
 }
 
 function decodeWithBom(bytes: Uint8Array): string | undefined {

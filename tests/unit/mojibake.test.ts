@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { repairMojibake } from '../../src/core/mojibake.js';
+import { repairMojibake as repair } from '../../src/core/mojibake/repair.js';
+
+const repairMojibake = (text: string) => repair(text).text;
+
 import { asLatinMojibake, asThaiMojibake } from '../helpers/briefings.js';
 
 describe('repairMojibake: UTF-8 read as Windows-874 / TIS-620', () => {
