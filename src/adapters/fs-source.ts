@@ -41,7 +41,16 @@ async function listFiles(folder: string): Promise<string[]> {
 }
 
 async function readOne(folder: string, name: string, maxBytes: number): Promise<SourceFile> {
-  const path = join(folder, name);
+  return readSourceFile(join(folder, name), name, maxBytes);
+}
+
+/**
+ * Reads one file as a source file named `name`; over `maxBytes` it is listed, not read.
+ *
+ * @example
+ * await readSourceFile('briefings/a.txt', 'a.txt', 2 * 1024 * 1024)
+ */
+export async function readSourceFile(path: string, name: string, maxBytes: number): Promise<SourceFile> {
   const info = await stat(path);
   const file: SourceFile = { name, modified: info.mtime, size: info.size };
   if (info.size > maxBytes) return file;

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { DigestError, UsageError } from '../core/errors.js';
 import { describeBuild, runBuild } from './build-command.js';
+import { describeInspect, runInspect } from './inspect-command.js';
 import { describePreview, runPreview } from './preview-command.js';
 import { describeSend, runSend } from './send-command.js';
 import { resolveSettings, type SettingKey } from './settings.js';
@@ -44,6 +45,11 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   describeBuild(program).action(async (options: Record<string, unknown>) => {
     const { report } = await runBuild(settingsFor(options));
     io.out(report);
+  });
+
+  describeInspect(program).action(async (paths: string[], options: Record<string, unknown>) => {
+    const { json, ...rest } = options;
+    io.out(await runInspect(paths, settingsFor(rest), json === true));
   });
 
   describeSend(program).action(async (options: Record<string, unknown>) => {

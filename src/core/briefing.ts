@@ -7,8 +7,15 @@ import { splitFrontMatter } from './parse/front-matter.js';
 import { parseJsonBriefing } from './parse/json.js';
 import { parseMarkdownBriefing } from './parse/markdown.js';
 import { parseTextBriefing } from './parse/text.js';
-import { headlineFromSentence, splitSentences, truncateAtWord } from './text.js';
-import type { BriefingFormat, BriefingResult, DateOrigin, ParsedBriefing, SourceFile } from './types.js';
+import { headlineFromLead, headlineFromSentence, splitSentences, truncateAtWord } from './text.js';
+import type {
+  BriefingFormat,
+  BriefingResult,
+  DateOrigin,
+  ParsedBriefing,
+  SourceFile,
+  TitleOrigin,
+} from './types.js';
 
 export interface ReadOptions {
   timeZone: string;
@@ -79,7 +86,7 @@ export function readBriefing(file: SourceFile, options: ReadOptions): BriefingRe
       id: contentId(parsed),
       file: file.name,
       format,
-      title: resolveTitle(parsed),
+      ...resolveTitle(parsed),
       date: dated.date,
       dateOrigin: dated.origin,
       ...(parsed.source ? { source: inlineToPlain(parsed.source) } : {}),
@@ -88,6 +95,7 @@ export function readBriefing(file: SourceFile, options: ReadOptions): BriefingRe
       highlights: parsed.highlights,
       paragraphs: parsed.paragraphs,
       ...(parsed.disclaimer ? { disclaimer: parsed.disclaimer } : {}),
+      repairs: [...decoded.repairs].map(([kind, count]) => ({ kind, count })),
     },
   };
 }
@@ -121,13 +129,19 @@ function resolveDate(parsed: ParsedBriefing, file: SourceFile, timeZone: string)
   return { ok: true, date: file.modified, origin: 'modified time' };
 }
 
-/** Title from metadata or a headline line, else the first sentence of the body, shortened. */
-function resolveTitle(parsed: ParsedBriefing): string {
+/**
+ * Title from metadata or a headline line; else the main clause of the first highlight (the lead,
+ * as the writer summed it up); only a briefing without highlights is headed by its first sentence.
+ */
+function resolveTitle(parsed: ParsedBriefing): { title: string; titleOrigin: TitleOrigin } {
   const explicit = parsed.title && inlineToPlain(parsed.title).trim();
-  if (explicit) return truncateAtWord(explicit, 150);
-  const firstText = parsed.paragraphs[0] ?? parsed.highlights[0] ?? '';
-  const firstSentence = splitSentences(inlineToPlain(firstText))[0] ?? '';
-  return headlineFromSentence(firstSentence, TITLE_MAX);
+  if (explicit)
+    return { title: truncateAtWord(explicit, 150), titleOrigin: parsed.titleOrigin ?? 'headline' };
+  const lead = parsed.highlights[0];
+  if (lead)
+    return { title: headlineFromLead(inlineToPlain(lead), TITLE_MAX), titleOrigin: 'first highlight' };
+  const firstSentence = splitSentences(inlineToPlain(parsed.paragraphs[0] ?? ''))[0] ?? '';
+  return { title: headlineFromSentence(firstSentence, TITLE_MAX), titleOrigin: 'first sentence' };
 }
 
 /** A hash of the words of the content, so file names, dates and white space don't matter. */

@@ -50,6 +50,21 @@ function stripMarkupOnce(text: string): string {
   return ENTITY.test(withoutMarkup) ? normalizeText(decodeHTML(withoutMarkup)) : withoutMarkup;
 }
 
+/**
+ * How much markup and scraping residue a document carried, for `digest inspect`: tags, comments
+ * and entities (`html`), and residue phrases and lines (`residue`). Counted on the decoded text,
+ * before the parsers strip them.
+ */
+export function cleanupCounts(text: string): { html: number; residue: number } {
+  const count = (pattern: RegExp) => text.match(new RegExp(pattern.source, 'gi'))?.length ?? 0;
+  const html =
+    count(WORDPRESS_FRAGMENT) + count(HTML_COMMENT) + count(ANY_TAG) + count(new RegExp(ENTITY.source));
+  const residue =
+    count(SCREEN_READER_RESIDUE) +
+    text.split('\n').filter((line) => line.trim() && isResidueLine(line)).length;
+  return { html, residue };
+}
+
 /** Collapses spaces (including no-break spaces) inside a line and trims it. */
 export function collapseSpaces(line: string): string {
   // JavaScript's \s already covers the no-break space and the other Unicode spaces.

@@ -41,7 +41,8 @@ function issueIdFor(period: Period, items: DigestItem[]): string {
   return `all-${hash.slice(0, 12)}`;
 }
 
-function toItem(briefing: Briefing): DigestItem {
+/** One briefing as the digest shows it: up to three highlights (or extracted sentences) and its note. */
+export function toItem(briefing: Briefing): DigestItem {
   const given = briefing.highlights.slice(0, HIGHLIGHTS_PER_ITEM);
   const extracted = given.length === 0;
   const highlights = (extracted ? extractKeySentences(briefing.paragraphs, briefing.title) : given).map(

@@ -52,6 +52,35 @@ const STRONG_BOUNDARY = /,\s|\s[—–]\s|—|;\s/gu;
 const WEAK_BOUNDARY =
   /\s(?:to|as|while|which|where|after|amid|because|so that|reinforcing|marking|signalling|signaling)\s/gu;
 
+// Where the lead's main clause ends: before a purpose (`to …`), a relative clause (`which …`), a
+// comma or a dash. A boundary in the first few words is part of the subject, not a tail.
+const LEAD_TAIL =
+  /,\s|;\s|:\s|\s[—–]\s|—|\s(?:to|which|who|while|as|after|amid|because|so that|reinforcing|marking|including)\s/gu;
+const MIN_CLAUSE = 20;
+
+/**
+ * A headline made from a briefing's first highlight: its main clause, without brackets or a
+ * trailing tail, cut at a word boundary if it is still longer than `max`.
+ *
+ * @example
+ * headlineFromLead('Acme (ACME) opened a plant in Ohio on Monday to meet demand, officials said.', 90)
+ * // 'Acme opened a plant in Ohio on Monday'
+ */
+export function headlineFromLead(sentence: string, max: number): string {
+  const simplified = simplifySentence(splitSentences(sentence)[0] ?? sentence);
+  const tail = [...simplified.matchAll(LEAD_TAIL)].find((match) => match.index >= MIN_CLAUSE);
+  const clause = (tail ? simplified.slice(0, tail.index) : simplified).trim();
+  return characterCount(clause) <= max ? clause : truncateAtWord(clause, max);
+}
+
+function simplifySentence(sentence: string): string {
+  return sentence
+    .replace(/\s*\([^()]{1,60}\)/gu, '')
+    .replace(/^([^,]{3,60}),\s[^,]{3,50},\s(?=\p{Ll})/u, '$1 ')
+    .replace(/[.:;!]+$/u, '')
+    .trim();
+}
+
 /**
  * A headline made from a sentence: brackets and a leading appositive dropped, stopped at the
  * last clause boundary that fits, and only cut mid-clause (with `…`) when none does.
@@ -61,11 +90,7 @@ const WEAK_BOUNDARY =
  * // 'Acme Corp is opening a plant in Ohio'
  */
 export function headlineFromSentence(sentence: string, max: number): string {
-  const simplified = sentence
-    .replace(/\s*\([^()]{1,60}\)/gu, '')
-    .replace(/^([^,]{3,60}),\s[^,]{3,50},\s(?=\p{Ll})/u, '$1 ')
-    .replace(/[.:;!]+$/u, '')
-    .trim();
+  const simplified = simplifySentence(sentence);
   if (characterCount(simplified) <= max) return simplified;
   return (
     longestPrefixBefore(simplified, STRONG_BOUNDARY, max) ??

@@ -18,6 +18,8 @@ export type BriefingFormat = 'text' | 'markdown' | 'json';
  */
 export interface ParsedBriefing {
   title?: string;
+  /** Where the title came from: metadata (front matter, JSON) or the briefing's own headline. */
+  titleOrigin?: 'metadata' | 'headline';
   /** A date as written in front matter or JSON, not yet interpreted. */
   date?: string;
   source?: string;
@@ -30,6 +32,13 @@ export interface ParsedBriefing {
 }
 
 export type DateOrigin = 'metadata' | 'file name' | 'modified time';
+export type TitleOrigin = 'metadata' | 'headline' | 'first highlight' | 'first sentence';
+
+/** What cleaning repaired in a briefing, by kind (`utf8-as-windows-874`, `html`, …). */
+export interface Repair {
+  kind: string;
+  count: number;
+}
 
 /** A usable briefing with every field resolved. */
 export interface Briefing {
@@ -38,6 +47,7 @@ export interface Briefing {
   file: string;
   format: BriefingFormat;
   title: string;
+  titleOrigin: TitleOrigin;
   date: Date;
   dateOrigin: DateOrigin;
   source?: string;
@@ -46,6 +56,8 @@ export interface Briefing {
   highlights: string[];
   paragraphs: string[];
   disclaimer?: string;
+  /** Mojibake the decoder repaired; empty for clean text. */
+  repairs: Repair[];
 }
 
 export interface SkippedFile {

@@ -14,10 +14,55 @@ const TEXT =
   'Highlights\n- Graphite exports were licensed again.\n- Shipments resume next month.\nThe commerce ministry, which controls export licences, approved three exporters on Tuesday. More may follow.';
 
 describe('readBriefing', () => {
-  it('makes a title from the first body sentence when there is no headline', () => {
-    expect(briefing(readBriefing(sourceFile('a.txt', TEXT), options)).title).toBe(
-      'The commerce ministry approved three exporters on Tuesday',
-    );
+  it('heads a briefing without a title line with the main clause of its first highlight', () => {
+    const lead =
+      'Highlights\n- Quarry operator Halden Stone (HSX) won a five-year contract with the port authority, its largest yet.\n' +
+      'The contract runs for five years and covers all three terminals.';
+    expect(briefing(readBriefing(sourceFile('a.txt', lead), options))).toMatchObject({
+      title: 'Quarry operator Halden Stone won a five-year contract with the port authority',
+      titleOrigin: 'first highlight',
+    });
+    expect(briefing(readBriefing(sourceFile('b.txt', TEXT), options))).toMatchObject({
+      title: 'Graphite exports were licensed again',
+      titleOrigin: 'first highlight',
+    });
+  });
+
+  it.each([
+    [
+      'a purpose',
+      'Officials approved the Delta pipeline expansion on Monday to ease winter shortages.',
+      'Officials approved the Delta pipeline expansion on Monday',
+    ],
+    [
+      'a relative clause',
+      'The mint launched a gold-backed token which trades on two exchanges.',
+      'The mint launched a gold-backed token',
+    ],
+    [
+      'a long clause, cut at a word',
+      `The ${'very '.repeat(30)}long clause ends here.`,
+      `The ${'very '.repeat(17).trim()}…`,
+    ],
+  ])('cuts a lead with %s before its tail', (_case, highlight, title) => {
+    const text = `Highlights\n- ${highlight}\nBody text follows here.`;
+    expect(briefing(readBriefing(sourceFile('lead.txt', text), options)).title).toBe(title);
+  });
+
+  it('falls back to the first body sentence only when there are no highlights', () => {
+    const body =
+      'The commerce ministry, which controls export licences, approved three exporters on Tuesday. More may follow.';
+    expect(briefing(readBriefing(sourceFile('a.txt', body), options))).toMatchObject({
+      title: 'The commerce ministry approved three exporters on Tuesday',
+      titleOrigin: 'first sentence',
+    });
+  });
+
+  it('takes the source from a Source: line and drops the line from the body', () => {
+    const text = 'Highlights\n- Tin output rose.\nSource: Harbour Ledger\nThe smelter ran at full capacity.';
+    const read = briefing(readBriefing(sourceFile('s.txt', text), options));
+    expect(read.source).toBe('Harbour Ledger');
+    expect(read.paragraphs).toEqual(['The smelter ran at full capacity.']);
   });
 
   it('takes the date from front matter, then the file name, then the modified time', () => {

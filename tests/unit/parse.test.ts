@@ -155,6 +155,7 @@ describe('parseJsonBriefing', () => {
       ok: true,
       briefing: {
         title: 'T',
+        titleOrigin: 'metadata',
         date: '2026-11-18',
         source: 'S',
         url: 'https://example.com',

@@ -16,6 +16,8 @@ function briefing(file: string, date: string, title: string, highlights: string[
     title,
     date: new Date(date),
     dateOrigin: 'file name',
+    titleOrigin: 'metadata',
+    repairs: [],
     tags: [],
     highlights,
     paragraphs: [],

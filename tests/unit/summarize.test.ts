@@ -22,6 +22,8 @@ function briefing(overrides: Partial<Briefing>): Briefing {
     title: 'Lithium prices steady',
     date: new Date('2026-11-18T00:00:00Z'),
     dateOrigin: 'file name',
+    titleOrigin: 'metadata',
+    repairs: [],
     tags: [],
     highlights: ['One.'],
     paragraphs: [],

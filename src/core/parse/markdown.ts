@@ -35,6 +35,7 @@ export function parseMarkdownBriefing(body: string, frontMatter: FrontMatter): P
         else if (disclaimerText(heading) === '') section = 'disclaimer';
         else if (!seenContent && briefing.title === undefined && (token as Tokens.Heading).depth <= 2) {
           briefing.title = heading;
+          briefing.titleOrigin = 'headline';
         } else section = 'body';
         break;
       }

@@ -27,6 +27,15 @@ export function bulletText(line: string): string | undefined {
   return match ? cleanInline(match[1] ?? '') : undefined;
 }
 
+const SOURCE_LINE = /^source\s*:\s*(\S.{0,119})$/i;
+
+/** For a `Source: NAME` line, the name; undefined for other lines. */
+export function sourceLineName(line: string): string | undefined {
+  const match = line.match(SOURCE_LINE);
+  const name = match && cleanInline(match[1] ?? '');
+  return name ? name : undefined;
+}
+
 /** Headlines and sub-headings are short and do not end like a sentence. */
 export function looksLikeHeading(text: string, maxLength = 100): boolean {
   return text.length > 0 && text.length <= maxLength && !/[.,;:!?"”’]$/u.test(text) && /\p{L}/u.test(text);
@@ -51,7 +60,10 @@ export interface BriefingMetadata {
 /** Cleans metadata fields and lets them win over what was found in the text. */
 export function applyMetadata(briefing: ParsedBriefing, metadata: BriefingMetadata): void {
   const clean = (value: string | undefined) => (value ? cleanInline(value) : '');
-  if (clean(metadata.title)) briefing.title = clean(metadata.title);
+  if (clean(metadata.title)) {
+    briefing.title = clean(metadata.title);
+    briefing.titleOrigin = 'metadata';
+  }
   if (clean(metadata.date)) briefing.date = clean(metadata.date);
   if (clean(metadata.source)) briefing.source = clean(metadata.source);
   if (metadata.url?.trim()) briefing.url = metadata.url.trim();

@@ -1,6 +1,13 @@
 import { cleanInline, collapseSpaces, isResidueLine, publisherFromCopyright, stripMarkup } from '../clean.js';
 import type { ParsedBriefing } from '../types.js';
-import { bulletText, disclaimerText, isHighlightsHeading, joinNote, looksLikeHeading } from './structure.js';
+import {
+  bulletText,
+  disclaimerText,
+  isHighlightsHeading,
+  joinNote,
+  looksLikeHeading,
+  sourceLineName,
+} from './structure.js';
 
 type Section = 'body' | 'highlights' | 'disclaimer';
 
@@ -12,8 +19,9 @@ type Section = 'body' | 'highlights' | 'disclaimer';
 export function parseTextBriefing(text: string): ParsedBriefing {
   const rawLines = stripMarkup(text).split('\n');
   const collapsed = rawLines.map(collapseSpaces);
-  const publisher = collapsed.map(publisherFromCopyright).find((name) => name !== undefined);
-  const lines = collapsed.map((line) => (isResidueLine(line) ? '' : line));
+  const named = collapsed.map(sourceLineName).find((name) => name !== undefined);
+  const publisher = named ?? collapsed.map(publisherFromCopyright).find((name) => name !== undefined);
+  const lines = collapsed.map((line) => (isResidueLine(line) || sourceLineName(line) ? '' : line));
   // Indentation is the one thing collapsing loses: it marks a wrapped highlight.
   const indented = rawLines.map((line) => /^\s/.test(line));
 
@@ -34,6 +42,7 @@ export function parseTextBriefing(text: string): ParsedBriefing {
     looksLikeHeading(first.replace(/^(?:#\s+|title:\s*)/i, ''), 150)
   ) {
     briefing.title = cleanInline(first.replace(/^(?:#\s+|title:\s*)/i, ''));
+    briefing.titleOrigin = 'headline';
     start = firstIndex + 1;
   }
 

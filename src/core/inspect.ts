@@ -1,0 +1,60 @@
+import { type ReadOptions, readBriefing } from './briefing.js';
+import { cleanupCounts } from './clean.js';
+import { decodeBriefingBytes } from './decode.js';
+import { toItem } from './summarize.js';
+import type { DateOrigin, Repair, SourceFile, TitleOrigin } from './types.js';
+
+/** How one briefing reads after cleaning: the shape `digest inspect --json` prints. */
+export type InspectedBriefing =
+  | {
+      file: string;
+      ok: true;
+      title: string;
+      titleOrigin: TitleOrigin;
+      date: string;
+      dateOrigin: DateOrigin;
+      source: string | null;
+      url: string | null;
+      tags: string[];
+      highlights: string[];
+      summary: 'highlights' | 'extracted';
+      note: string | null;
+      paragraphs: string[];
+      repairs: Repair[];
+    }
+  | { file: string; ok: false; reason: string };
+
+/**
+ * Reads one briefing the way a build does and says what came out and what was repaired, so an
+ * editor can see why a briefing looks the way it does.
+ */
+export function inspectBriefing(file: SourceFile, options: ReadOptions): InspectedBriefing {
+  const result = readBriefing(file, options);
+  if (!result.ok) return { file: file.name, ok: false, reason: result.skipped.reason };
+  const { briefing } = result;
+  const item = toItem(briefing);
+  const decoded = file.bytes ? decodeBriefingBytes(file.bytes) : undefined;
+  const cleanup = decoded?.ok ? cleanupCounts(decoded.text) : { html: 0, residue: 0 };
+  const repairs = [
+    ...briefing.repairs,
+    ...(['html', 'residue'] as const)
+      .filter((kind) => cleanup[kind] > 0)
+      .map((kind) => ({ kind, count: cleanup[kind] })),
+  ];
+  return {
+    file: file.name,
+    ok: true,
+    title: briefing.title,
+    titleOrigin: briefing.titleOrigin,
+    date: briefing.date.toISOString(),
+    dateOrigin: briefing.dateOrigin,
+    source: briefing.source ?? null,
+    url: briefing.url ?? null,
+    tags: briefing.tags,
+    highlights: item.highlights,
+    summary: item.summary,
+    note: item.note ?? null,
+    paragraphs: briefing.paragraphs,
+    repairs,
+  };
+}
