@@ -153,7 +153,7 @@ describe('digest build --source s3://…', () => {
     expect(manifest.items.map((item: { title: string }) => item.title)).toEqual([
       'Lead smelter restarts',
       'Zinc exports at a record',
-      'Trade data published on Monday showed tin shipments at a record',
+      'Tin exports rose sharply in October',
     ]);
     expect(manifest.skipped).toEqual([
       { file: '2026-11-19-big.txt', reason: 'too large (300.0 KB; the limit is 256.0 KB): split or trim it' },

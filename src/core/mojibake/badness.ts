@@ -177,7 +177,7 @@ function pairCost(before: string, a: string, b: string): number {
   const firstScript = scriptOf(first);
   const secondScript = scriptOf(second);
   if (firstScript && secondScript && firstScript !== secondScript) {
-    cost += firstScript === 'cjk' || secondScript === 'cjk' ? 0.5 : 1;
+    cost += 1;
   }
   const thaiTouches = (kind: CharClass) => kind === 'digit' || isSymbol(kind);
   if ((first === 'thai' && thaiTouches(second)) || (thaiTouches(first) && second === 'thai')) cost += 0.5;

@@ -80,8 +80,9 @@ const isC1 = (char: string) => char >= '\u0080' && char <= '\u009f';
 
 /** Which misreading a repaired sequence came from, by the characters it contained. */
 export function kindOf(family: CodecFamily, sequence: string): RepairKind {
+  // Windows code pages show some of 0x80–0x9F as characters; Latin-1 and TIS-620 show none.
   const hasC1 = [...sequence].some(isC1);
-  if (family.name === 'thai') return hasC1 ? 'utf8-as-tis-620' : 'utf8-as-windows-874';
   const hasWindowsOnly = [...sequence].some((char) => !isC1(char) && (family.byteOf.get(char) ?? 0) < 0xa0);
+  if (family.name === 'thai') return hasC1 && !hasWindowsOnly ? 'utf8-as-tis-620' : 'utf8-as-windows-874';
   return hasC1 && !hasWindowsOnly ? 'utf8-as-latin1' : 'utf8-as-windows-1252';
 }

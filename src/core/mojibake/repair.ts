@@ -54,8 +54,9 @@ interface Pass {
 const MAX_PASSES = 6;
 const CLEAR_MARGIN = 1;
 const KNOWN_MISREAD_MARGIN = 0.5;
-// Chains longer than this are decided in slices, to bound the 2^n search.
-const MAX_CHAIN = 6;
+// Every choice in a chain is tried (2^n); longer chains, which only machine-made runs of mojibake
+// have, are decided candidate by candidate, so time stays linear in the text.
+const MAX_CHAIN = 9;
 // How far around a Thai-family candidate to look for real Thai text.
 const SCRIPT_WINDOW = 24;
 const ISOLATED_THAI_COST = 1;
@@ -68,9 +69,14 @@ interface Candidate {
 }
 
 function repairPass({ text, produced }: Pass, repairs: Map<RepairKind, number>): Pass {
-  const candidates = findCandidates(text);
+  // Text encoded twice is a second layer made wholly of what the first repair produced; a
+  // sequence that borrows one produced character from its neighbour is a coincidence.
+  const candidates = findCandidates(text).filter((candidate) => {
+    const made = range(candidate).filter((index) => produced.has(index)).length;
+    return made === 0 || made === candidate.end - candidate.start;
+  });
   if (candidates.length === 0) return { text, produced };
-  const accepted = acceptedCandidates(text, candidates);
+  const accepted = acceptedCandidates(text, candidates, produced);
   if (accepted.size === 0) return { text, produced };
 
   let out = '';
@@ -82,9 +88,7 @@ function repairPass({ text, produced }: Pass, repairs: Map<RepairKind, number>):
     for (let offset = 0; offset < candidate.repaired.length; offset++) producedNow.add(out.length + offset);
     out += candidate.repaired;
     position = candidate.end;
-    const layered = [...Array(candidate.end - candidate.start).keys()].some((offset) =>
-      produced.has(candidate.start + offset),
-    );
+    const layered = range(candidate).some((index) => produced.has(index));
     const kind = layered
       ? 'double-encoded'
       : kindOf(candidate.family, text.slice(candidate.start, candidate.end));
@@ -98,7 +102,7 @@ function repairPass({ text, produced }: Pass, repairs: Map<RepairKind, number>):
  * clear repair is known to have misread this text, and all its chains are decided again with the
  * smaller margin.
  */
-function acceptedCandidates(text: string, candidates: Candidate[]): Set<Candidate> {
+function acceptedCandidates(text: string, candidates: Candidate[], produced: Set<number>): Set<Candidate> {
   const explained = new Set<number>();
   for (const { start, end } of candidates) for (let index = start; index < end; index++) explained.add(index);
   const chains = chainsOf(candidates);
@@ -109,29 +113,36 @@ function acceptedCandidates(text: string, candidates: Candidate[]): Set<Candidat
   }
   const accepted = new Set<Candidate>();
   for (const chain of chains) {
-    const margin = misread.has(chain[0]?.family.name ?? '') ? KNOWN_MISREAD_MARGIN : CLEAR_MARGIN;
+    // A second layer of encoding is rarer than the first: it always needs the clear margin.
+    const layered = chain.some((candidate) => produced.has(candidate.start));
+    const known = misread.has(chain[0]?.family.name ?? '') && !layered;
+    const margin = known ? KNOWN_MISREAD_MARGIN : CLEAR_MARGIN;
     for (const candidate of decideChain(text, chain, margin, explained)) accepted.add(candidate);
   }
   return accepted;
 }
 
+function range({ start, end }: Candidate): number[] {
+  return Array.from({ length: end - start }, (_, offset) => start + offset);
+}
+
 /** Every place where a family's characters re-encode to one valid UTF-8 sequence, in order. */
 function findCandidates(text: string): Candidate[] {
   const candidates: Candidate[] = [];
-  for (let index = 0; index < text.length; index++) {
-    const char = text[index] ?? '';
-    for (const family of FAMILIES) {
-      if (!family.lead.test(char)) continue;
-      const candidate = candidateAt(text, index, family);
-      if (candidate) {
-        candidates.push(candidate);
-        index = candidate.end - 1;
-      }
-      break;
+  // Only lead characters can start a candidate: jump from one to the next.
+  const leads = new RegExp(ANY_LEAD.source, 'gu');
+  for (let match = leads.exec(text); match; match = leads.exec(text)) {
+    const family = FAMILIES.find((each) => each.lead.test(match[0]));
+    const candidate = family && candidateAt(text, match.index, family);
+    if (candidate) {
+      candidates.push(candidate);
+      leads.lastIndex = candidate.end;
     }
   }
   return candidates;
 }
+
+const ANY_LEAD = new RegExp(FAMILIES.map((family) => family.lead.source).join('|'), 'u');
 
 function candidateAt(text: string, start: number, family: CodecFamily): Candidate | undefined {
   const lead = family.byteOf.get(text[start] ?? '') ?? 0;
@@ -163,14 +174,19 @@ function chainsOf(candidates: Candidate[]): Candidate[][] {
   let chain: Candidate[] = [];
   for (const candidate of candidates) {
     const last = chain.at(-1);
-    if (last && (last.end !== candidate.start || chain.length === MAX_CHAIN)) {
-      chains.push(chain);
+    if (last && last.end !== candidate.start) {
+      chains.push(...sliced(chain));
       chain = [];
     }
     chain.push(candidate);
   }
-  if (chain.length > 0) chains.push(chain);
+  chains.push(...sliced(chain));
   return chains;
+}
+
+function sliced(chain: Candidate[]): Candidate[][] {
+  if (chain.length === 0) return [];
+  return chain.length <= MAX_CHAIN ? [chain] : chain.map((candidate) => [candidate]);
 }
 
 /**

@@ -36,9 +36,14 @@ export function sourceLineName(line: string): string | undefined {
   return name ? name : undefined;
 }
 
-/** Headlines and sub-headings are short and do not end like a sentence. */
-export function looksLikeHeading(text: string, maxLength = 100): boolean {
-  return text.length > 0 && text.length <= maxLength && !/[.,;:!?"”’]$/u.test(text) && /\p{L}/u.test(text);
+/**
+ * Headlines and sub-headings are short and do not end like a sentence. A headline may end in a
+ * quoted word (`Permit “approved”`); a sub-heading inside the body may not, since a body line that
+ * ends in a quote is far more often a sentence whose full stop went missing.
+ */
+export function looksLikeHeading(text: string, maxLength = 100, endsInQuote = false): boolean {
+  const sentenceEnd = endsInQuote ? /[.,;:!?]["”’]?$/u : /[.,;:!?"”’]$/u;
+  return text.length > 0 && text.length <= maxLength && !sentenceEnd.test(text) && /\p{L}/u.test(text);
 }
 
 /** Joins a disclaimer's sentences into one short note line. */

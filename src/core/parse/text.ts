@@ -39,7 +39,7 @@ export function parseTextBriefing(text: string): ParsedBriefing {
     !isHighlightsHeading(first) &&
     bulletText(first) === undefined &&
     disclaimerText(first) === undefined &&
-    looksLikeHeading(first.replace(/^(?:#\s+|title:\s*)/i, ''), 150)
+    looksLikeHeading(first.replace(/^(?:#\s+|title:\s*)/i, ''), 150, true)
   ) {
     briefing.title = cleanInline(first.replace(/^(?:#\s+|title:\s*)/i, ''));
     briefing.titleOrigin = 'headline';
