@@ -24,6 +24,8 @@ export interface DigestManifest {
   period: { start: string; end: string; timeZone: string };
   items: {
     id: string;
+    /** The briefing file the item comes from, as the source names it. */
+    file: string;
     title: string;
     date: string;
     source: string | null;
@@ -123,6 +125,7 @@ function toManifest(digest: Digest, collapsedItems: string[], now: Date): Digest
     period: { start: start.toISOString(), end: end.toISOString(), timeZone: period.timeZone },
     items: digest.items.map((item) => ({
       id: item.id,
+      file: item.file,
       title: item.title,
       date: item.date.toISOString(),
       source: item.source ?? null,

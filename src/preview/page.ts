@@ -159,7 +159,13 @@ ul.list { list-style:none; margin:0; padding:0; display:flex; flex-direction:col
       const li = el('li');
       const title = el('div', 'item-title', item.title);
       if (item.summary === 'extracted') title.append(el('span', 'badge', 'extracted'));
-      li.append(title, el('div', 'meta', [item.source, item.date.slice(0, 10), item.highlights.length + ' highlight' + (item.highlights.length === 1 ? '' : 's')].filter(Boolean).join(' · ')));
+      const inspect = el('a', 'inspect', 'how it reads');
+      inspect.href = '/api/inspect?file=' + encodeURIComponent(item.file);
+      inspect.target = '_blank';
+      inspect.rel = 'noopener';
+      const meta = el('div', 'meta', [item.source, item.date.slice(0, 10), item.highlights.length + ' highlight' + (item.highlights.length === 1 ? '' : 's')].filter(Boolean).join(' · ') + ' · ');
+      meta.append(inspect);
+      li.append(title, meta);
       return li;
     }));
 

@@ -94,6 +94,12 @@ export async function startPreviewServer(
         listeners.add(response);
         request.on('close', () => listeners.delete(response));
         return;
+      case 'GET /api/inspect': {
+        const inspected = session.inspect(url.searchParams.get('file') ?? '');
+        if (inspected) json(response, 200, inspected);
+        else response.writeHead(404, { 'content-type': 'text/plain' }).end('No such briefing in this build.');
+        return;
+      }
       case 'GET /api/briefing':
         await sendBriefing(url.searchParams.get('file') ?? '', response);
         return;

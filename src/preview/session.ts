@@ -5,6 +5,7 @@ import { buildFromSettings, issueOf, listS3Source, readSource } from '../cli/bui
 import type { Settings } from '../cli/settings.js';
 import type { DigestManifest } from '../core/build.js';
 import { DigestError, TemplateError } from '../core/errors.js';
+import { type InspectedBriefing, inspectBriefing } from '../core/inspect.js';
 import type { IssueContent } from '../core/message-template.js';
 import type { PeriodRequest } from '../core/period.js';
 import { compileTemplates } from '../core/render.js';
@@ -44,6 +45,8 @@ export class PreviewSession {
   private poller: NodeJS.Timeout | undefined;
   private debounce: NodeJS.Timeout | undefined;
   private sourceSignature = '';
+  /** The files of the last build: what the preview may show, and nothing else. */
+  private files: SourceFile[] = [];
 
   constructor(
     private readonly settings: Settings,
@@ -127,11 +130,21 @@ export class PreviewSession {
     }
   }
 
+  /** How one briefing of the last build reads after cleaning (`digest inspect`), by its name. */
+  inspect(name: string): InspectedBriefing | undefined {
+    const file = this.files.find((candidate) => candidate.name === name);
+    return (
+      file &&
+      inspectBriefing(file, { timeZone: this.settings.timeZone, maxBytes: this.settings.maxBriefingBytes })
+    );
+  }
+
   private async build(): Promise<void> {
     const started = performance.now();
     try {
       const templates = compileTemplates(await loadTemplates(this.settings.templates));
       const files = await readSource(this.settings);
+      this.files = files;
       this.sourceSignature = signatureOf(files);
       const period: PeriodRequest =
         this.state.week === 'latest' ? { kind: 'latest' } : { kind: 'week', week: this.state.week };

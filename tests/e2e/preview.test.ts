@@ -142,6 +142,18 @@ describe.skipIf(!existsSync(CHROMIUM))('digest preview in headless Chromium', ()
     expect(consoleErrors).toEqual([]);
   });
 
+  it('links each item to how its briefing reads after cleaning (digest inspect)', async () => {
+    const links = page.locator('#items a.inspect');
+    expect(await links.count()).toBe(6);
+    const href = (await links.first().getAttribute('href')) ?? '';
+    const inspected = await (await fetch(new URL(href, preview.url))).json();
+    expect(inspected).toMatchObject({
+      ok: true,
+      title: (await page.locator('#items .item-title').first().textContent())?.replace(/extracted$/, ''),
+    });
+    expect((await fetch(new URL('/api/inspect?file=../../etc/passwd', preview.url))).status).toBe(404);
+  });
+
   it('refuses paths outside the briefings folder and requests for other hosts', async () => {
     const origin = new URL(preview.url);
     const outside = await fetch(new URL('/api/briefing?file=../../etc/passwd', origin));
