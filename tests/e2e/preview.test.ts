@@ -133,11 +133,14 @@ describe.skipIf(!existsSync(CHROMIUM))('digest preview in headless Chromium', ()
   });
 
   it('shows the plain text, the HTML source and the manifest', async () => {
+    // Each view fetches its content after the click: wait for it to arrive, then look.
+    const shows = (text: string) => page.locator('#code', { hasText: text }).waitFor({ timeout: 5000 });
     await page.click('button[data-view="text"]');
-    expect(await page.locator('#code').textContent()).toContain('This week at a glance');
+    await shows('This week at a glance');
     await page.click('button[data-view="source"]');
-    expect(await page.locator('#code').textContent()).toContain('<!doctype html>');
+    await shows('<!doctype html>');
     await page.click('button[data-view="manifest"]');
+    await shows('"issueId"');
     expect(JSON.parse((await page.locator('#code').textContent()) ?? '{}').issueId).toBe('2026-W47');
     expect(consoleErrors).toEqual([]);
   });
