@@ -3,6 +3,7 @@
 import { CsvSubscriberStore } from '../src/adapters/subscribers-csv.js';
 import { deliverIssue } from '../src/core/deliver.js';
 import type { ClaimResult, DeliveryLedger, LedgerRecord } from '../src/core/ledger.js';
+import { newPlaceholders } from '../src/core/view.js';
 
 const [mode = 'read', path = ''] = process.argv.slice(2);
 
@@ -24,6 +25,7 @@ class DiscardingLedger implements DeliveryLedger {
   async close() {}
 }
 
+const PLACEHOLDERS = newPlaceholders();
 let count = 0;
 const store = new CsvSubscriberStore(path);
 if (mode === 'read') {
@@ -34,8 +36,9 @@ if (mode === 'read') {
       issueId: '2026-W47',
       subject: 'Week 47: a small issue',
       template: {
-        html: '<p>Copper output slipped.</p><a href="%%UNSUBSCRIBE_URL%%">Unsubscribe</a>',
-        text: 'Copper output slipped.\n%%UNSUBSCRIBE_URL%%\n',
+        html: `<p>Copper output slipped.</p><a href="${PLACEHOLDERS.unsubscribeUrl}">Unsubscribe</a>`,
+        text: `Copper output slipped.\n${PLACEHOLDERS.unsubscribeUrl}\n`,
+        placeholders: PLACEHOLDERS,
       },
       viewInBrowserUrl: 'https://metals.example/archive/2026-W47',
     },

@@ -8,6 +8,7 @@ import { createS3Client } from '../src/adapters/s3-source.js';
 import { maskAddress } from '../src/core/address.js';
 import type { Issue } from '../src/core/deliver.js';
 import { DigestError } from '../src/core/errors.js';
+import { issueFromFiles } from '../src/core/message-template.js';
 import { TokenBucket } from '../src/core/rate.js';
 import type { Subscriber } from '../src/core/subscriber.js';
 import { type SendBatchMessage, sendBatches } from '../src/workflows/send-batch.js';
@@ -117,13 +118,11 @@ function loadIssue(issueId: string): Promise<Issue> {
         throw new DigestError(
           `issue ${issueId} is not in the archive: run the build function for its week first`,
         );
-      const { subject } = JSON.parse(manifest) as { subject: string };
-      return {
-        issueId,
-        subject,
-        template: { html, text },
-        viewInBrowserUrl: archiveLink(env.ARCHIVE_URL, issueId),
-      };
+      return issueFromFiles(
+        { manifest, html, text },
+        (id) => archiveLink(env.ARCHIVE_URL, id),
+        `archive/${issueId}`,
+      );
     })();
     issues.set(issueId, issue);
     issue.catch(() => issues.delete(issueId));

@@ -3,10 +3,9 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { writeFileAtomic } from '../adapters/fs-output.js';
 import { maskAddress, normalizeAddress } from '../core/address.js';
-import type { DigestManifest } from '../core/build.js';
 import { type DeliverySummary, deliverIssue, type Issue } from '../core/deliver.js';
 import { DigestError, UsageError } from '../core/errors.js';
-import { createMessageFactory } from '../core/message-template.js';
+import { createMessageFactory, issueFromFiles } from '../core/message-template.js';
 import { TokenBucket } from '../core/rate.js';
 import { progressLine } from './progress.js';
 import { messageContext, type Settings } from './settings.js';
@@ -126,18 +125,10 @@ async function loadIssue(settings: Settings): Promise<Issue> {
       );
     }
   };
-  const manifest = JSON.parse(await read('digest.json')) as DigestManifest;
-  if (manifest.items.length === 0) {
-    throw new DigestError(
-      `digest ${manifest.issueId} in ${folder} has no items, so there is nothing to send: build another period`,
-    );
-  }
-  return {
-    issueId: manifest.issueId,
-    subject: manifest.subject,
-    template: { html: await read('message.html'), text: await read('message.txt') },
-    viewInBrowserUrl: settings.archiveUrl.replaceAll('{issueId}', encodeURIComponent(manifest.issueId)),
-  };
+  const manifest = await read('digest.json');
+  const files = { manifest, html: await read('message.html'), text: await read('message.txt') };
+  const link = (issueId: string) => settings.archiveUrl.replaceAll('{issueId}', encodeURIComponent(issueId));
+  return issueFromFiles(files, link, folder);
 }
 
 /**

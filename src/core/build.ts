@@ -4,7 +4,7 @@ import { type CompiledTemplates, personalize, renderDigest } from './render.js';
 import { selectBriefings } from './select.js';
 import { summarize } from './summarize.js';
 import type { Briefing, Digest, SkippedFile, SourceFile } from './types.js';
-import type { Publication } from './view.js';
+import type { Placeholders, Publication } from './view.js';
 
 export interface BuildSettings extends ReadOptions {
   period: PeriodRequest;
@@ -36,6 +36,8 @@ export interface DigestManifest {
   }[];
   skipped: SkippedFile[];
   collapsedItems: string[];
+  /** The per-recipient placeholders in message.html and message.txt, made for this render. */
+  placeholders: Placeholders | null;
   generatedAt: string;
 }
 
@@ -50,7 +52,7 @@ export interface BuildResult {
     html: string;
     text: string;
     /** The finished HTML and text with per-recipient placeholders: what `digest send` personalizes. */
-    template: { html: string; text: string };
+    template: { html: string; text: string; placeholders: Placeholders };
     /** The view-in-browser link written into this issue. */
     viewInBrowserUrl: string;
     mjmlRenders: number;
@@ -88,7 +90,8 @@ export async function buildDigest(
   });
 
   const dates = briefings.map((briefing) => briefing.date);
-  if (digest.items.length === 0) return { digest, dates, manifest: toManifest(digest, [], settings.now) };
+  if (digest.items.length === 0)
+    return { digest, dates, manifest: toManifest(digest, [], null, settings.now) };
 
   const rendered = await renderDigest(digest, templates, settings.publication);
   const viewInBrowserUrl = settings.archiveUrl.replaceAll('{issueId}', encodeURIComponent(digest.issueId));
@@ -99,10 +102,10 @@ export async function buildDigest(
   return {
     digest,
     dates,
-    manifest: toManifest(digest, rendered.collapsedItems, settings.now),
+    manifest: toManifest(digest, rendered.collapsedItems, rendered.placeholders, settings.now),
     output: {
       ...archived,
-      template: { html: rendered.html, text: rendered.text },
+      template: { html: rendered.html, text: rendered.text, placeholders: rendered.placeholders },
       viewInBrowserUrl,
       mjmlRenders: rendered.mjmlRenders,
       warnings: rendered.warnings,
@@ -110,7 +113,12 @@ export async function buildDigest(
   };
 }
 
-function toManifest(digest: Digest, collapsedItems: string[], now: Date): DigestManifest {
+function toManifest(
+  digest: Digest,
+  collapsedItems: string[],
+  placeholders: Placeholders | null,
+  now: Date,
+): DigestManifest {
   const { period } = digest;
   // "All briefings" has no natural bounds: report the span the items cover.
   const dates = digest.items.map((item) => item.date.getTime());
@@ -136,6 +144,7 @@ function toManifest(digest: Digest, collapsedItems: string[], now: Date): Digest
     })),
     skipped: digest.skipped,
     collapsedItems,
+    placeholders,
     generatedAt: now.toISOString(),
   };
 }

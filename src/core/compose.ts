@@ -54,8 +54,9 @@ export async function composeMessage(input: MessageInput): Promise<{ raw: Buffer
     subject: collapseSpaces(input.subject),
     // Quoted-printable whatever the script: readable in any client, and the encoding the
     // message template knows how to personalise.
-    text: { content: input.text, contentTransferEncoding: 'quoted-printable' },
-    html: { content: input.html, contentTransferEncoding: 'quoted-printable' },
+    // RFC 5322 lines end in CRLF; quoted-printable keeps the content's own line breaks as they are.
+    text: { content: crlf(input.text), contentTransferEncoding: 'quoted-printable' },
+    html: { content: crlf(input.html), contentTransferEncoding: 'quoted-printable' },
     date: input.date,
     messageId: id,
     headers: {
@@ -66,6 +67,10 @@ export async function composeMessage(input: MessageInput): Promise<{ raw: Buffer
     },
   });
   return { raw: await composer.compile().build(), messageId: id };
+}
+
+function crlf(content: string): string {
+  return content.replace(/\r?\n/g, '\r\n');
 }
 
 /** The mailto: unsubscribe address, with the token in the subject so the mailbox can act on it. */

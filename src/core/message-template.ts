@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { encode as encodeQuotedPrintable, wrap as wrapQuotedPrintable } from 'nodemailer/lib/qp/index.js';
+import type { DigestManifest } from './build.js';
 import {
   composeMessage,
   type ListIdentity,
@@ -7,17 +8,48 @@ import {
   unsubscribeLink,
   unsubscribeMailto,
 } from './compose.js';
+import { DigestError } from './errors.js';
 import { escapeHtml } from './inline.js';
 import { personalize } from './render.js';
 import { signUnsubscribeToken } from './unsubscribe-token.js';
+import type { Placeholders } from './view.js';
 
 /** The finished issue, as a sender needs it. */
 export interface IssueContent {
   issueId: string;
   subject: string;
-  /** HTML and text with the `%%…%%` placeholders left in. */
-  template: { html: string; text: string };
+  /** HTML and text with this render's per-recipient placeholders left in. */
+  template: { html: string; text: string; placeholders: Placeholders };
   viewInBrowserUrl: string;
+}
+
+/**
+ * The issue as `digest build` (or the build function) wrote it: `digest.json`, `message.html`
+ * and `message.txt`. A digest built before placeholders were made per render cannot be sent.
+ */
+export function issueFromFiles(
+  files: { manifest: string; html: string; text: string },
+  viewInBrowserUrl: (issueId: string) => string,
+  where: string,
+): IssueContent {
+  const manifest = JSON.parse(files.manifest) as Partial<DigestManifest>;
+  const { issueId, subject, placeholders } = manifest;
+  if (!issueId || subject === undefined || !manifest.items)
+    throw new DigestError(`${where} has no readable digest.json: build the digest again`);
+  if (manifest.items.length === 0)
+    throw new DigestError(
+      `digest ${issueId} in ${where} has no items, so there is nothing to send: build another period`,
+    );
+  if (!placeholders?.unsubscribeUrl || !placeholders.viewInBrowserUrl)
+    throw new DigestError(
+      `digest ${issueId} in ${where} was built by an older version: build it again before sending`,
+    );
+  return {
+    issueId,
+    subject,
+    template: { html: files.html, text: files.text, placeholders },
+    viewInBrowserUrl: viewInBrowserUrl(issueId),
+  };
 }
 
 export interface Recipient {
@@ -54,13 +86,15 @@ export async function createMessageFactory(
     list: marker('LU'),
     id: marker('ID'),
   };
+  const { placeholders } = issue.template;
+  // Replacer functions: a `$&` or `$'` in a value is written as it is.
   const body = {
     html: issue.template.html
-      .replaceAll('%%UNSUBSCRIBE_URL%%', markers.html)
-      .replaceAll('%%VIEW_IN_BROWSER_URL%%', escapeHtml(issue.viewInBrowserUrl)),
+      .replaceAll(placeholders.unsubscribeUrl, () => markers.html)
+      .replaceAll(placeholders.viewInBrowserUrl, () => escapeHtml(issue.viewInBrowserUrl)),
     text: issue.template.text
-      .replaceAll('%%UNSUBSCRIBE_URL%%', markers.text)
-      .replaceAll('%%VIEW_IN_BROWSER_URL%%', issue.viewInBrowserUrl),
+      .replaceAll(placeholders.unsubscribeUrl, () => markers.text)
+      .replaceAll(placeholders.viewInBrowserUrl, () => issue.viewInBrowserUrl),
   };
   const { raw } = await composeMessage({
     identity,
@@ -110,14 +144,15 @@ export async function createMessageFactory(
     const token = signUnsubscribeToken({ list: identity.listId, address: email }, context.unsubscribeSecret);
     const url = unsubscribeLink(identity, token);
     const messageId = messageIdFor(identity, issue.issueId, email);
+    const date = `Date: ${new Date().toUTCString().replace(/GMT/, '+0000')}`;
     const personalHeaders = headers
-      .replace(`${markers.to}@example.invalid`, email)
-      .replace(markers.list, `<${url}>,\r\n <${unsubscribeMailto(identity, token)}>`)
-      .replace(`<${markers.id}@example.invalid>`, messageId)
-      .replace(/^Date: .*$/m, `Date: ${new Date().toUTCString().replace(/GMT/, '+0000')}`);
-    const personalBodies = bodies
-      .replace(htmlMarker, quotedPrintable(escapeHtml(url)))
-      .replace(textMarker, quotedPrintable(url));
+      .replace(`${markers.to}@example.invalid`, () => email)
+      .replace(markers.list, () => `<${url}>,\r\n <${unsubscribeMailto(identity, token)}>`)
+      .replace(`<${markers.id}@example.invalid>`, () => messageId)
+      .replace(/^Date: .*$/m, () => date);
+    const htmlLink = quotedPrintable(escapeHtml(url));
+    const textLink = quotedPrintable(url);
+    const personalBodies = bodies.replace(htmlMarker, () => htmlLink).replace(textMarker, () => textLink);
     return {
       to: email,
       from: identity.from,

@@ -2,7 +2,14 @@ import Handlebars from 'handlebars';
 import { TemplateError } from './errors.js';
 import { escapeHtml, inlineToHtml, inlineToText } from './inline.js';
 import type { Digest } from './types.js';
-import { buildView, type DigestView, type ItemView, PLACEHOLDERS, type Publication } from './view.js';
+import {
+  buildView,
+  type DigestView,
+  type ItemView,
+  newPlaceholders,
+  type Placeholders,
+  type Publication,
+} from './view.js';
 
 /** A template file as loaded from `templates/` (or `--templates DIR`). */
 export interface TemplateFile {
@@ -22,9 +29,10 @@ export interface CompiledTemplates {
 }
 
 export interface RenderedDigest {
-  /** Finished HTML with per-recipient placeholders (see `PLACEHOLDERS`). */
+  /** Finished HTML with per-recipient placeholders (`placeholders`, made for this render). */
   html: string;
   text: string;
+  placeholders: Placeholders;
   /** How many times MJML ran: 1, or 2–3 when the size guard had to cut items. */
   mjmlRenders: number;
   /** Ids of items shown as title-only links to keep the HTML under the clip limit. */
@@ -106,8 +114,9 @@ export async function renderDigest(
   const mostThatCanFit = Math.floor(budgetBytes / 1024);
   let collapsed = Math.max(0, digest.items.length - mostThatCanFit);
   let mjmlRenders = 0;
+  const placeholders = newPlaceholders();
   for (;;) {
-    const rendered = await renderWithCollapsed(digest, templates, publication, collapsed);
+    const rendered = await renderWithCollapsed(digest, templates, publication, collapsed, placeholders);
     mjmlRenders++;
     const bytes = Buffer.byteLength(rendered.html);
     const remaining = digest.items.length - collapsed;
@@ -136,7 +145,7 @@ function itemsToCut(
   collapsed: number,
   rendered: { bytes: number; excessBytes: number; growth: number },
 ): number {
-  const { items } = buildView(digest, publication, collapsed);
+  const { items } = buildView(digest, publication, collapsed, newPlaceholders());
   const item = templates.item;
   const weights = item
     ? items.map((view) => Buffer.byteLength(runTemplate(templates, item, view)) * rendered.growth)
@@ -156,14 +165,16 @@ export async function renderWithCollapsed(
   templates: CompiledTemplates,
   publication: Publication,
   collapsed: number,
+  placeholders: Placeholders = newPlaceholders(),
 ): Promise<Omit<RenderedDigest, 'mjmlRenders'> & { mjmlLength: number }> {
-  const view = buildView(digest, publication, collapsed);
+  const view = buildView(digest, publication, collapsed, placeholders);
   const mjml = runTemplate(templates, templates.html, view);
   const { html, warnings } = await toHtml(mjml, templates.files);
   return {
     mjmlLength: Buffer.byteLength(mjml),
     html,
     text: runTemplate(templates, templates.text, view),
+    placeholders,
     collapsedItems: digest.items.slice(digest.items.length - collapsed).map((item) => item.id),
     warnings,
   };
@@ -280,15 +291,19 @@ function locateInTemplates(
   return undefined;
 }
 
-/** Writes one recipient's links into the finished HTML and text (no template or MJML work). */
+/**
+ * Writes one recipient's links into the finished HTML and text (no template or MJML work).
+ * Replacer functions keep `$&`, `$'` and the like in a value literal.
+ */
 export function personalize(
-  rendered: { html: string; text: string },
+  rendered: { html: string; text: string; placeholders: Placeholders },
   links: { unsubscribeUrl: string; viewInBrowserUrl: string },
 ): { html: string; text: string } {
+  const { placeholders } = rendered;
   const fill = (content: string, encode: (value: string) => string) =>
     content
-      .replaceAll(PLACEHOLDERS.unsubscribeUrl, encode(links.unsubscribeUrl))
-      .replaceAll(PLACEHOLDERS.viewInBrowserUrl, encode(links.viewInBrowserUrl));
+      .replaceAll(placeholders.unsubscribeUrl, () => encode(links.unsubscribeUrl))
+      .replaceAll(placeholders.viewInBrowserUrl, () => encode(links.viewInBrowserUrl));
   return { html: fill(rendered.html, escapeHtml), text: fill(rendered.text, (value) => value) };
 }
 

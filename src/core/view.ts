@@ -1,12 +1,26 @@
+import { randomBytes } from 'node:crypto';
 import { formatDay, formatRange } from './dates.js';
 import { weekNumberOf } from './period.js';
 import type { Digest, DigestItem } from './types.js';
 
-/** Per-recipient values are written into the finished HTML and text as these placeholders. */
-export const PLACEHOLDERS = {
-  unsubscribeUrl: '%%UNSUBSCRIBE_URL%%',
-  viewInBrowserUrl: '%%VIEW_IN_BROWSER_URL%%',
-} as const;
+/**
+ * Per-recipient values are written into the finished HTML and text as placeholders. They are
+ * made afresh for every render from a random nonce, after the briefings were read, so no text
+ * in a briefing can spell one: a link in a briefing can never receive a reader's own
+ * unsubscribe link.
+ */
+export interface Placeholders {
+  unsubscribeUrl: string;
+  viewInBrowserUrl: string;
+}
+
+export function newPlaceholders(): Placeholders {
+  const nonce = randomBytes(12).toString('hex').toUpperCase();
+  return {
+    unsubscribeUrl: `%%UNSUBSCRIBE_URL_${nonce}%%`,
+    viewInBrowserUrl: `%%VIEW_IN_BROWSER_URL_${nonce}%%`,
+  };
+}
 
 /** Who sends the newsletter: shown in the masthead and footer. */
 export interface Publication {
@@ -52,7 +66,12 @@ export interface DigestView {
 }
 
 /** Builds the template view; the last `collapsed` items become title-only links. */
-export function buildView(digest: Digest, publication: Publication, collapsed = 0): DigestView {
+export function buildView(
+  digest: Digest,
+  publication: Publication,
+  collapsed: number,
+  placeholders: Placeholders,
+): DigestView {
   const { period } = digest;
   const week = weekNumberOf(period);
   const year = period.start.toISOString().slice(0, 4);
@@ -86,8 +105,8 @@ export function buildView(digest: Digest, publication: Publication, collapsed = 
     hasOverflow: cut.length > 0,
     postalAddress: publication.postalAddress,
     homepageUrl: publication.homepageUrl ?? null,
-    unsubscribeUrl: PLACEHOLDERS.unsubscribeUrl,
-    viewInBrowserUrl: PLACEHOLDERS.viewInBrowserUrl,
+    unsubscribeUrl: placeholders.unsubscribeUrl,
+    viewInBrowserUrl: placeholders.viewInBrowserUrl,
   };
 }
 

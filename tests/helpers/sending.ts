@@ -1,5 +1,6 @@
 import type { Issue } from '../../src/core/deliver.js';
 import type { Subscriber, SubscriberStatus } from '../../src/core/subscriber.js';
+import { newPlaceholders } from '../../src/core/view.js';
 
 export const IDENTITY = {
   from: 'Metals Weekly <news@metals.example>',
@@ -11,12 +12,14 @@ export const IDENTITY = {
 export const SECRET = 'test-secret-of-enough-length';
 
 /** A small issue: what `digest build` writes, without the weight of a full page. */
+const PLACEHOLDERS = newPlaceholders();
 export const ISSUE: Issue = {
   issueId: '2026-W47',
   subject: 'Week 47: Copper output slips (+2 more)',
   template: {
-    html: '<html><body><p>Copper output slipped.</p><a href="%%UNSUBSCRIBE_URL%%">Unsubscribe</a> <a href="%%VIEW_IN_BROWSER_URL%%">View</a></body></html>',
-    text: 'Copper output slipped.\nUnsubscribe: %%UNSUBSCRIBE_URL%%\n',
+    html: `<html><body><p>Copper output slipped.</p><a href="${PLACEHOLDERS.unsubscribeUrl}">Unsubscribe</a> <a href="${PLACEHOLDERS.viewInBrowserUrl}">View</a></body></html>`,
+    text: `Copper output slipped.\nUnsubscribe: ${PLACEHOLDERS.unsubscribeUrl}\n`,
+    placeholders: PLACEHOLDERS,
   },
   viewInBrowserUrl: 'https://metals.example/archive/2026-W47/digest.html',
 };

@@ -35,6 +35,8 @@ describe('digest build on the bundled examples (what npm start does)', () => {
     expect(run.stdout).toContain(`Open ${join(out, 'digest.html')} in a browser`);
     for (const name of ['digest.html', 'digest.txt', 'digest.eml'])
       expect(existsSync(join(out, name))).toBe(true);
+    // RFC 5322: CRLF at the end of every line of the sample message, bodies included.
+    expect(read(out, 'digest.eml')).not.toMatch(/(?<!\r)\n|\r(?!\n)/);
     const html = read(out, 'digest.html');
     expect(html).not.toMatch(/โ|ย|Ã|â€|[\u0080-\u009f]|opens in a new tab|wp:paragraph|Comments/);
     expect(html).not.toMatch(/<script|alert\(/);

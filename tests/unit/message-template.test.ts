@@ -6,6 +6,8 @@ import { personalize } from '../../src/core/render.js';
 import { signUnsubscribeToken } from '../../src/core/unsubscribe-token.js';
 import { IDENTITY, ISSUE, SECRET } from '../helpers/sending.js';
 
+const { unsubscribeUrl: U, viewInBrowserUrl: V } = ISSUE.template.placeholders;
+
 /** What the MIME library makes when it composes one recipient's message from scratch. */
 async function composedInFull(issue: typeof ISSUE, email: string) {
   const token = signUnsubscribeToken({ list: IDENTITY.listId, address: email }, SECRET);
@@ -49,8 +51,9 @@ describe('createMessageFactory', () => {
         ...ISSUE,
         subject: 'Неделя 47: ทองแดง — 銅の生産',
         template: {
-          html: `<p>${'ภาษาไทย และ Русский текст '.repeat(400)}</p><a href="%%UNSUBSCRIBE_URL%%">x</a>${'é'.repeat(71)}<a href="%%UNSUBSCRIBE_URL%%">y</a><a href="%%VIEW_IN_BROWSER_URL%%">v</a>`,
-          text: `${'x'.repeat(75)}%%UNSUBSCRIBE_URL%%\n${'long line '.repeat(50)}%%UNSUBSCRIBE_URL%%`,
+          html: `<p>${'ภาษาไทย และ Русский текст '.repeat(400)}</p><a href="${U}">x</a>${'é'.repeat(71)}<a href="${U}">y</a><a href="${V}">v</a>`,
+          text: `${'x'.repeat(75)}${U}\n${'long line '.repeat(50)}${U}`,
+          placeholders: ISSUE.template.placeholders,
         },
       },
     ],
@@ -64,6 +67,15 @@ describe('createMessageFactory', () => {
       ]);
       expect(essentials(quick)).toEqual(essentials(full));
       expect(fast.messageId).toBe(quick.messageId);
+    }
+  });
+
+  it('ends every line with CRLF, as RFC 5322 requires, in the fast and the full composition', async () => {
+    const factory = await createMessageFactory(ISSUE, { identity: IDENTITY, unsubscribeSecret: SECRET });
+    for (const raw of [(await factory('ana@example.org')).raw, (await factory('ünï@example.org')).raw]) {
+      const text = raw.toString('latin1');
+      expect(text).not.toMatch(/(?<!\r)\n/);
+      expect(text).not.toMatch(/\r(?!\n)/);
     }
   });
 

@@ -53,7 +53,8 @@ describe('renderDigest', () => {
     expect(rendered.html).toContain('<strong>3%</strong>');
     expect(rendered.html).toContain('1 Quay Street, Harbour Town');
     expect(rendered.text).toContain('* Copper rose 3% on supply worries.');
-    expect(rendered.html).toContain('%%UNSUBSCRIBE_URL%%');
+    expect(rendered.placeholders.unsubscribeUrl).toMatch(/^%%UNSUBSCRIBE_URL_[0-9A-F]{24}%%$/);
+    expect(rendered.html).toContain(rendered.placeholders.unsubscribeUrl);
   });
 
   it('cuts the last items to title-only links when the HTML would pass the clip limit', async () => {
