@@ -12,7 +12,12 @@ function builtDigest(): string {
   const folder = temporaryFolder();
   writeFileSync(
     join(folder, 'digest.json'),
-    JSON.stringify({ issueId: ISSUE.issueId, subject: ISSUE.subject, items: [{ id: 'x' }] }),
+    JSON.stringify({
+      issueId: ISSUE.issueId,
+      subject: ISSUE.subject,
+      items: [{ id: 'x' }],
+      placeholders: ISSUE.template.placeholders,
+    }),
   );
   writeFileSync(join(folder, 'message.html'), ISSUE.template.html);
   writeFileSync(join(folder, 'message.txt'), ISSUE.template.text);
