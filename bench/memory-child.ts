@@ -54,6 +54,7 @@ if (mode === 'read') {
       unsubscribeSecret: 'bench-secret-of-enough-length',
       ledger: new DiscardingLedger(),
       outbox: {
+        destination: 'memory:counting',
         send: async (message) => {
           count++;
           return { messageId: message.messageId };

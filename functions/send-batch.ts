@@ -70,7 +70,7 @@ export const handler = async (event: SQSEvent, context?: Context): Promise<SQSBa
         unsubscribeSecret: await unsubscribeSecret(env.UNSUBSCRIBE_SECRET_ARN),
         ledger,
         outbox,
-        rateLimit: () => bucket.take(),
+        rateLimit: (signal) => bucket.take(signal),
         concurrency: env.CONCURRENCY,
         signal: controller.signal,
       },

@@ -50,16 +50,22 @@ export class DynamoLedger implements DeliveryLedger {
     }
   }
 
-  async reclaim(issueId: string, recipient: string, now: string): Promise<boolean> {
+  async reclaim(
+    issueId: string,
+    recipient: string,
+    now: string,
+    from: 'claimed' | 'failed' = 'claimed',
+  ): Promise<boolean> {
     return conditionally(this.table, () =>
       this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { issueId, recipient },
-          UpdateExpression: 'SET attempts = attempts + :one, claimedAt = :now, updatedAt = :now',
-          ConditionExpression: '#status = :claimed',
+          UpdateExpression:
+            'SET attempts = attempts + :one, claimedAt = :now, updatedAt = :now, #status = :claimed REMOVE reason',
+          ConditionExpression: '#status = :from',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':one': 1, ':now': now, ':claimed': 'claimed' },
+          ExpressionAttributeValues: { ':one': 1, ':now': now, ':claimed': 'claimed', ':from': from },
         }),
       ),
     );

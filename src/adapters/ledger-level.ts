@@ -45,11 +45,23 @@ export class LevelLedger implements DeliveryLedger {
     });
   }
 
-  reclaim(issueId: string, recipient: string, now: string): Promise<boolean> {
+  reclaim(
+    issueId: string,
+    recipient: string,
+    now: string,
+    from: 'claimed' | 'failed' = 'claimed',
+  ): Promise<boolean> {
     return this.exclusive(key(issueId, recipient), async (k) => {
       const existing = await this.read(k);
-      if (existing?.status !== 'claimed') return false;
-      await this.write(k, { ...existing, attempts: existing.attempts + 1, claimedAt: now, updatedAt: now });
+      if (existing?.status !== from) return false;
+      const { reason: _reason, ...rest } = existing;
+      await this.write(k, {
+        ...rest,
+        status: 'claimed',
+        attempts: existing.attempts + 1,
+        claimedAt: now,
+        updatedAt: now,
+      });
       return true;
     });
   }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import type { Outbox, OutgoingMessage } from '../core/outbox.js';
 import { writeFileAtomic } from './fs-output.js';
 
@@ -12,7 +12,11 @@ import { writeFileAtomic } from './fs-output.js';
 export class FileOutbox implements Outbox {
   private ready: Promise<unknown> | undefined;
 
-  constructor(readonly folder: string) {}
+  readonly destination: string;
+
+  constructor(readonly folder: string) {
+    this.destination = `file:${resolve(folder)}`;
+  }
 
   async send(message: OutgoingMessage): Promise<{ messageId: string }> {
     this.ready ??= mkdir(this.folder, { recursive: true });
@@ -20,6 +24,20 @@ export class FileOutbox implements Outbox {
     await writeFileAtomic(join(this.folder, emlFileName(message.to)), message.raw);
     return { messageId: message.messageId };
   }
+
+  /**
+   * Files are written whole (temp file, then rename), so a file with this message's Message-ID
+   * means it was delivered; none means it never was.
+   */
+  async confirm(message: OutgoingMessage): Promise<boolean> {
+    const written = await readFile(join(this.folder, emlFileName(message.to)), 'latin1').catch(() => '');
+    const headers = written.slice(0, written.indexOf('\r\n\r\n'));
+    return new RegExp(`^Message-ID: ${escapeRegExp(message.messageId)}\r?$`, 'im').test(headers);
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** `ana.silva@example.org` → `ana.silva_at_example.org-1f2e3d4c.eml` */

@@ -11,20 +11,39 @@ import {
   type OutgoingMessage,
 } from '../core/outbox.js';
 import { awsRegion } from './aws-region.js';
+import { type RequestProgress, trackingAgents, trackRequest } from './request-progress.js';
 
 export interface SesOutboxOptions {
   configurationSetName?: string;
   endpoint?: string;
+  /** How long to wait for SES to answer one message, in milliseconds (default 30 s). */
+  timeoutMs?: number;
+  /** Connections kept open to SES: the most messages in flight. */
+  maxSockets?: number;
   client?: SESClient;
 }
 
-/** An SES client from the standard chain. Retries are ours (rate-aware, with jitter), so the SDK's are off. */
-export function createSesClient(endpoint?: string): SESClient {
+const DEFAULT_TIMEOUT_MS = 30_000;
+const CONNECT_TIMEOUT_MS = 5_000;
+
+/**
+ * An SES client from the standard chain. Retries are ours (rate-aware, with jitter, and only
+ * where they cannot duplicate), so the SDK's are off; its agents note how far each request got.
+ */
+export function createSesClient(
+  options: Omit<SesOutboxOptions, 'client' | 'configurationSetName'> = {},
+): SESClient {
   const config: SESClientConfig = {
     region: awsRegion(),
     maxAttempts: 1,
+    requestHandler: {
+      ...trackingAgents(options.maxSockets ?? 50),
+      connectionTimeout: CONNECT_TIMEOUT_MS,
+      requestTimeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      throwOnRequestTimeout: true,
+    },
   };
-  const override = endpoint ?? process.env.AWS_ENDPOINT_URL_SES;
+  const override = options.endpoint ?? process.env.AWS_ENDPOINT_URL_SES;
   if (override) config.endpoint = override;
   return new SESClient(config);
 }
@@ -32,14 +51,18 @@ export function createSesClient(endpoint?: string): SESClient {
 /** Sends through Amazon SES (`SendRawEmail`), naming the configuration set that reports bounces and complaints. */
 export class SesOutbox implements Outbox {
   readonly client: SESClient;
+  readonly destination: string;
 
   constructor(private readonly options: SesOutboxOptions = {}) {
-    this.client = options.client ?? createSesClient(options.endpoint);
+    this.client = options.client ?? createSesClient(options);
+    // SES and its configuration set name the destination; the endpoint and region do not, so a
+    // changed endpoint URL (a VPC endpoint, a proxy) can never make a re-run send twice.
+    this.destination = options.configurationSetName ? `ses/${options.configurationSetName}` : 'ses';
   }
 
   async send(message: OutgoingMessage): Promise<{ messageId: string }> {
-    try {
-      const response = await this.client.send(
+    const result = await trackRequest(() =>
+      this.client.send(
         new SendRawEmailCommand({
           RawMessage: { Data: message.raw },
           Source: message.from,
@@ -48,23 +71,27 @@ export class SesOutbox implements Outbox {
             ? { ConfigurationSetName: this.options.configurationSetName }
             : {}),
         }),
-      );
-      return { messageId: response.MessageId ?? message.messageId };
-    } catch (error) {
-      throw classifySesError(error, message.from);
-    }
+      ),
+    );
+    if (result.ok) return { messageId: result.value.MessageId ?? message.messageId };
+    throw classifySesError(result.error, message.from, this.options.client ? undefined : result.progress);
   }
 
-  /** The account's maximum send rate, or undefined when SES does not say (a local server). */
-  async maxSendRate(): Promise<number | undefined> {
+  /** The account's maximum send rate, or why SES did not say (a local stand-in never answers). */
+  async maxSendRate(): Promise<{ rate: number } | { reason: string }> {
     try {
-      // Some SES stand-ins never answer this call: don't wait long for it.
       const quota = await this.client.send(new GetSendQuotaCommand({}), {
-        abortSignal: AbortSignal.timeout(5000),
+        abortSignal: AbortSignal.timeout(CONNECT_TIMEOUT_MS),
       });
-      return quota.MaxSendRate && quota.MaxSendRate > 0 ? quota.MaxSendRate : undefined;
-    } catch {
-      return undefined;
+      if (quota.MaxSendRate && quota.MaxSendRate > 0) return { rate: quota.MaxSendRate };
+      return { reason: 'SES reported no maximum send rate' };
+    } catch (error) {
+      const name = (error as { name?: string }).name ?? 'Error';
+      const why =
+        name === 'AbortError'
+          ? `no answer within ${CONNECT_TIMEOUT_MS / 1000} s`
+          : `${name}: ${(error as Error).message}`;
+      return { reason: `GetSendQuota failed (${why})` };
     }
   }
 
@@ -74,15 +101,34 @@ export class SesOutbox implements Outbox {
 }
 
 /**
- * Sorts an SES error into what the sender does next. Account-level errors carry the action to
- * take, because nothing more can be sent until someone takes it.
+ * Sorts an SES error into what the sender does next, from what SES said and, when it said
+ * nothing, from how far the request got. Account-level errors carry the action to take, because
+ * nothing more can be sent until someone takes it.
  */
-export function classifySesError(error: unknown, from: string): DeliveryFailure {
+export function classifySesError(error: unknown, from: string, progress?: RequestProgress): DeliveryFailure {
   const name = (error as { name?: string }).name ?? 'Error';
   const message = String((error as Error).message ?? error);
+  const code = (error as { code?: string }).code;
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0;
   const fail = (kind: DeliveryFailureKind, text: string) => new DeliveryFailure(kind, text, { cause: error });
+  const detail = code && !message.includes(code) ? `${code}: ${message}` : message;
 
+  if (CREDENTIAL_ERRORS.has(name)) {
+    return fail(
+      'account',
+      `AWS credentials are missing or invalid (${name}): configure them (aws configure, or AWS_PROFILE / AWS_ACCESS_KEY_ID) and run again`,
+    );
+  }
+  // An HTTP status means SES answered; without one, how far the request got decides. A client
+  // that was handed in is not tracked: then an error without an answer may have been sent.
+  if (status === 0 && !progress?.answered) {
+    if (progress && !progress.written)
+      return fail(
+        'unreachable',
+        `cannot reach SES (${detail}): check the network, the region and any --ses-endpoint, then run again`,
+      );
+    return fail('unconfirmed', `SES's answer was lost (${detail}): SES may have taken the message`);
+  }
   if (/daily message quota exceeded/i.test(message)) {
     return fail(
       'account',
@@ -117,24 +163,31 @@ export function classifySesError(error: unknown, from: string): DeliveryFailure 
       `the sender ${addressOf(from)} is not verified in SES: verify the domain (see README "Deploy") and try again`,
     );
   }
-  if (name === 'MessageRejected' || name === 'InvalidParameterValue')
-    return fail('permanent', `${name}: ${message}`);
-  if (status >= 500 || status === 0 || name === 'ServiceUnavailable' || name === 'TimeoutError')
-    return fail('transient', `${name}: ${message}`);
-  if (
-    name === 'AccessDenied' ||
-    name === 'AccessDeniedException' ||
-    name === 'UnrecognizedClientException' ||
-    name === 'InvalidClientTokenId' ||
-    name === 'CredentialsProviderError'
-  ) {
+  if (ACCESS_ERRORS.has(name)) {
     return fail(
       'account',
       `SES refused the credentials (${name}): check AWS credentials and the ses:SendRawEmail permission`,
     );
   }
+  if (name === 'MessageRejected' || name === 'InvalidParameterValue')
+    return fail('permanent', `${name}: ${message}`);
+  // A server error, or an answer that could not be read, does not say the message was not taken.
+  if (status >= 500 || status < 400)
+    return fail(
+      'unconfirmed',
+      `SES answered ${status || 'unreadably'} (${name}): SES may have taken the message`,
+    );
   return fail('permanent', `${name}: ${message}`);
 }
+
+const CREDENTIAL_ERRORS = new Set(['CredentialsProviderError', 'ExpiredToken', 'ExpiredTokenException']);
+const ACCESS_ERRORS = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'UnrecognizedClientException',
+  'InvalidClientTokenId',
+  'SignatureDoesNotMatch',
+]);
 
 function addressOf(from: string): string {
   return /<([^>]+)>/.exec(from)?.[1] ?? from.trim();

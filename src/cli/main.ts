@@ -65,6 +65,9 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       const run = await runSend(settingsFor(options), controller.signal);
       io.out(run.report);
       if (run.incomplete) exitCode = EXIT.fatal;
+      // A stop for a reason other than Ctrl-C is an error: one line on stderr says what to do.
+      const reason = run.summary?.stoppedBy;
+      if (reason && !controller.signal.aborted) io.err(`digest: ${reason}`);
     } finally {
       process.off('SIGINT', interrupt);
     }

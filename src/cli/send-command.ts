@@ -6,10 +6,11 @@ import { maskAddress, normalizeAddress } from '../core/address.js';
 import { type DeliverySummary, deliverIssue, type Issue } from '../core/deliver.js';
 import { DigestError, UsageError } from '../core/errors.js';
 import { createMessageFactory, issueFromFiles } from '../core/message-template.js';
+import type { Outbox } from '../core/outbox.js';
 import { TokenBucket } from '../core/rate.js';
 import { progressLine } from './progress.js';
 import { messageContext, type Settings } from './settings.js';
-import { openLedger, openOutbox, openSubscriberStore } from './stores.js';
+import { FILE_CONCURRENCY, openLedger, openOutbox, openSubscriberStore, SES_CONCURRENCY } from './stores.js';
 
 export function describeSend(program: Command): Command {
   return program
@@ -17,7 +18,9 @@ export function describeSend(program: Command): Command {
     .summary('send a built digest to every active subscriber, exactly once')
     .description(
       'Sends the digest built in --digest to every active subscriber through the file outbox or SES. ' +
-        'A ledger records every recipient, so a re-run sends only to who has not had it.',
+        'A ledger records every recipient per destination (the file outbox folder, or SES with its region and ' +
+        'configuration set), so a re-run sends only to who has not had it there, and a rehearsal into files ' +
+        'never blocks the real send. A message whose answer from SES was lost is reported unconfirmed, never sent twice.',
     )
     .option('--digest <dir>', 'the folder `digest build` wrote (default: out)')
     .option('--subscribers <file|dynamodb://table>', 'the subscriber list (default: subscribers.csv)')
@@ -27,7 +30,12 @@ export function describeSend(program: Command): Command {
     .option('--concurrency <n>', 'messages in flight at once (default: 16 for SES, 64 for files)')
     .option('--dry-run', 'count who would get the issue, send nothing')
     .option('--test <address>', 'send one test message to this address; the ledger is left alone')
-    .option('--resend-unconfirmed', 'send again to recipients whose earlier send was cut off')
+    .option(
+      '--resend-unconfirmed',
+      'send again to recipients whose earlier send was cut off or lost its answer',
+    )
+    .option('--retry-failed', 'send again to recipients whose earlier send failed (not to suppressed ones)')
+    .option('--ses-timeout <seconds>', 'how long to wait for SES to answer one message (default: 30)')
     .option('--configuration-set <name>', 'SES configuration set for bounce and complaint events')
     .option('--ses-endpoint <url>', 'a local SES endpoint (or set AWS_ENDPOINT_URL_SES)')
     .option('--dynamodb-endpoint <url>', 'a local DynamoDB endpoint (or set AWS_ENDPOINT_URL_DYNAMODB)')
@@ -49,12 +57,12 @@ export async function runSend(settings: Settings, signal?: AbortSignal): Promise
     return { report, incomplete: false };
   }
   const { outbox, label: outboxLabel } = await openOutbox(settings);
-  const usesSes = outboxLabel === 'SES';
+  const usesSes = settings.outbox === 'ses';
   const { identity, unsubscribeSecret } = messageContext(settings);
   try {
-    const rate = settings.rate ?? (await outbox.maxSendRate?.()) ?? (usesSes ? 1 : undefined);
+    const { rate, rateNote } = await sendRate(settings, outbox, usesSes);
     // Local files are limited by disk syncs, not by a provider: more in flight shares each sync.
-    const concurrency = settings.concurrency ?? (usesSes ? 16 : 64);
+    const concurrency = settings.concurrency ?? (usesSes ? SES_CONCURRENCY : FILE_CONCURRENCY);
     const bucket = rate ? new TokenBucket(rate) : undefined;
     const invalidRows: string[] = [];
     const store = await openSubscriberStore(settings, (row) =>
@@ -70,9 +78,10 @@ export async function runSend(settings: Settings, signal?: AbortSignal): Promise
         unsubscribeSecret,
         ledger,
         outbox,
-        rateLimit: bucket ? () => bucket.take() : async () => {},
+        rateLimit: bucket ? (signal) => bucket.take(signal) : async () => {},
         concurrency,
         resendUnconfirmed: settings.resendUnconfirmed,
+        retryFailed: settings.retryFailed,
         dryRun: settings.dryRun,
         ...(signal ? { signal } : {}),
         onProgress: progress.update,
@@ -82,7 +91,10 @@ export async function runSend(settings: Settings, signal?: AbortSignal): Promise
       await ledger.close();
       await store.close();
     }
-    const summaryPath = settings.summary ?? join(settings.digest, 'send-summary.json');
+    // A dry run never replaces the summary of the real send.
+    const summaryPath =
+      settings.summary ??
+      join(settings.digest, settings.dryRun ? 'send-summary.dry-run.json' : 'send-summary.json');
     await writeFileAtomic(
       summaryPath,
       `${JSON.stringify(
@@ -92,6 +104,7 @@ export async function runSend(settings: Settings, signal?: AbortSignal): Promise
           ledger: ledgerLabel,
           subscribers: settings.subscribers,
           rate: rate ?? null,
+          rateNote: rateNote ?? null,
           concurrency,
           invalidSubscriberRows: invalidRows,
           startedAt: startedAt.toISOString(),
@@ -104,6 +117,7 @@ export async function runSend(settings: Settings, signal?: AbortSignal): Promise
     const report = formatSendReport(summary, {
       outboxLabel,
       rate,
+      rateNote,
       invalidRows,
       summaryPath,
       developmentSecret: !settings.unsubscribeSecret,
@@ -113,6 +127,27 @@ export async function runSend(settings: Settings, signal?: AbortSignal): Promise
     await outbox.close?.();
   }
 }
+
+/**
+ * Messages per second: --rate, else the SES account's maximum, else (SES did not say) one a
+ * second — and then the report says why, so a slow send is never a mystery.
+ */
+async function sendRate(
+  settings: Settings,
+  outbox: Outbox,
+  usesSes: boolean,
+): Promise<{ rate: number | undefined; rateNote?: string }> {
+  if (settings.rate) return { rate: settings.rate };
+  if (!usesSes || !outbox.maxSendRate) return { rate: undefined };
+  const quota = await outbox.maxSendRate();
+  if ('rate' in quota) return { rate: quota.rate };
+  return {
+    rate: FALLBACK_SES_RATE,
+    rateNote: `SES did not give its maximum send rate (${quota.reason}): sending at ${FALLBACK_SES_RATE}/s; set --rate to choose`,
+  };
+}
+
+const FALLBACK_SES_RATE = 1;
 
 async function loadIssue(settings: Settings): Promise<Issue> {
   const folder = settings.digest;
@@ -132,8 +167,9 @@ async function loadIssue(settings: Settings): Promise<Issue> {
 }
 
 /**
- * Sends one `[Test]` copy of the issue to an address through the configured outbox; the ledger
- * is not touched. Used by `digest send --test` and by the preview's "Send test" button.
+ * Sends one `[Test]` copy of the issue to an address through the configured outbox (a file
+ * outbox's `test/` folder); the ledger is not touched. With --dry-run the message is made and
+ * nothing is sent. Used by `digest send --test` and by the preview's "Send test" button.
  */
 export async function sendTestMessage(
   settings: Settings,
@@ -142,42 +178,53 @@ export async function sendTestMessage(
 ): Promise<{ report: string; messageId: string }> {
   const normalized = normalizeAddress(address);
   if (!normalized.ok) throw new UsageError(`test address: ${normalized.reason}`);
-  const { outbox, label } = await openOutbox(settings);
+  const masked = maskAddress(normalized.email);
+  const makeMessage = await createMessageFactory(
+    { ...issue, subject: `[Test] ${issue.subject}` },
+    messageContext(settings),
+  );
+  const message = await makeMessage(normalized.email);
+  if (settings.dryRun) {
+    return {
+      messageId: message.messageId,
+      report: `Dry run: a test message for ${issue.issueId} to ${masked} was made (${message.raw.length.toLocaleString('en')} bytes) and not sent.`,
+    };
+  }
+  const { outbox, label } = await openOutbox(settings, 'test');
   try {
-    const makeMessage = await createMessageFactory(
-      { ...issue, subject: `[Test] ${issue.subject}` },
-      messageContext(settings),
-    );
-    const { messageId } = await outbox.send(await makeMessage(normalized.email));
+    const { messageId } = await outbox.send(message);
     return {
       messageId,
-      report: `Test message for ${issue.issueId} sent to ${maskAddress(normalized.email)} through ${label} (message id ${messageId}). The ledger was not touched.`,
+      report: `Test message for ${issue.issueId} sent to ${masked} through ${label} (message id ${messageId}). The ledger was not touched.`,
     };
   } catch (error) {
-    throw new DigestError(
-      `test message to ${maskAddress(normalized.email)} failed: ${(error as Error).message}`,
-      { cause: error },
-    );
+    throw new DigestError(`test message to ${masked} failed: ${(error as Error).message}`, { cause: error });
   } finally {
     await outbox.close?.();
   }
 }
 
-function formatSendReport(
-  summary: DeliverySummary,
-  context: {
-    outboxLabel: string;
-    rate: number | undefined;
-    invalidRows: string[];
-    summaryPath: string;
-    developmentSecret: boolean;
-  },
-): string {
+interface ReportContext {
+  outboxLabel: string;
+  rate: number | undefined;
+  rateNote: string | undefined;
+  invalidRows: string[];
+  summaryPath: string;
+  developmentSecret: boolean;
+}
+
+function formatSendReport(summary: DeliverySummary, context: ReportContext): string {
   const lines: string[] = [];
   const number = (value: number) => value.toLocaleString('en');
   const suppressed =
     summary.suppressed.unsubscribed + summary.suppressed.bounced + summary.suppressed.complained;
-  if (summary.dryRun) {
+  const handled = summary.active - summary.notAttempted;
+  if (summary.stoppedBy) {
+    lines.push(
+      `Stopped early: ${summary.issueId} through ${context.outboxLabel}: ${number(handled)} of ${number(summary.active)} active subscribers handled, ${number(summary.notAttempted)} not attempted.`,
+      `  ${summary.stoppedBy}`,
+    );
+  } else if (summary.dryRun) {
     lines.push(`Dry run for ${summary.issueId} through ${context.outboxLabel}: nothing was sent.`);
   } else if (
     summary.sent === 0 &&
@@ -185,24 +232,32 @@ function formatSendReport(
     summary.alreadySent + summary.alreadyFailed === summary.active
   ) {
     lines.push(
-      `Nothing to send: all ${number(summary.active)} active subscribers already have a delivery record for ${summary.issueId}.`,
+      `Nothing to send: all ${number(summary.active)} active subscribers already have a delivery record for ${summary.issueId} at this destination.`,
     );
   } else {
     lines.push(
       `Sent ${summary.issueId} through ${context.outboxLabel}${context.rate ? ` at up to ${context.rate}/s` : ''}.`,
     );
   }
+  lines.push(`  destination          ${summary.destination}`);
+  if (context.rateNote) lines.push(`  rate                 ${context.rateNote}`);
   lines.push(`  active subscribers   ${number(summary.active)}`);
   if (summary.dryRun) lines.push(`  would send           ${number(summary.wouldSend)}`);
   else {
+    const extras = [
+      summary.resent ? `${number(summary.resent)} unconfirmed sent again` : '',
+      summary.retried ? `${number(summary.retried)} failed tried again` : '',
+    ].filter(Boolean);
     lines.push(
-      `  sent                 ${number(summary.sent)}${summary.resent ? ` (${number(summary.resent)} unconfirmed sent again)` : ''}`,
+      `  sent                 ${number(summary.sent)}${extras.length ? ` (${extras.join(', ')})` : ''}`,
     );
     lines.push(`  failed               ${number(summary.failed)}`);
   }
   for (const [reason, count] of Object.entries(summary.failedByReason))
     lines.push(`    ${number(count)} × ${reason}`);
-  lines.push(`  already sent         ${number(summary.alreadySent)}`);
+  lines.push(
+    `  already sent         ${number(summary.alreadySent)}${summary.confirmed ? ` (${number(summary.confirmed)} confirmed in the outbox)` : ''}`,
+  );
   if (summary.alreadyFailed) lines.push(`  failed earlier       ${number(summary.alreadyFailed)}`);
   lines.push(`  unconfirmed          ${number(summary.unconfirmed)}`);
   if (summary.notAttempted) lines.push(`  not attempted        ${number(summary.notAttempted)}`);
@@ -210,19 +265,34 @@ function formatSendReport(
     `  suppressed           ${number(suppressed)} (${summary.suppressed.unsubscribed} unsubscribed, ${summary.suppressed.bounced} bounced, ${summary.suppressed.complained} complained)`,
   );
   if (summary.unconfirmed > 0) {
+    const earlier = summary.unconfirmed - summary.answerLost;
+    lines.push('');
+    if (summary.answerLost > 0)
+      lines.push(
+        `${number(summary.answerLost)} message(s) went out and SES's answer was lost: SES may have them, so they were not sent again.`,
+      );
+    if (earlier > 0)
+      lines.push(`${number(earlier)} recipient(s) were claimed by an earlier run that stopped mid-send.`);
     lines.push(
-      '',
-      `${number(summary.unconfirmed)} recipient(s) were claimed by an earlier run that stopped mid-send: they may or may not have the issue.`,
-      'Check the provider (SES message ids in the ledger), then run again with --resend-unconfirmed to send to them.',
+      'They may or may not have the issue. Check SES (sending statistics, or the message ids in the ledger), then run again with --resend-unconfirmed to send to them.',
     );
   }
+  if (summary.alreadyFailed > 0 && !summary.dryRun)
+    lines.push(
+      '',
+      `${number(summary.alreadyFailed)} recipient(s) failed in an earlier run: run again with --retry-failed to try them again.`,
+    );
   if (context.invalidRows.length > 0) {
     lines.push('', `${context.invalidRows.length} row(s) of the subscriber list were not usable:`);
     for (const row of context.invalidRows.slice(0, 10)) lines.push(`  - ${row}`);
     if (context.invalidRows.length > 10)
       lines.push(`  … and ${context.invalidRows.length - 10} more (see the summary file)`);
   }
-  if (summary.stoppedBy) lines.push('', `Stopped: ${summary.stoppedBy}`);
+  if (summary.notAttempted > 0 && summary.stoppedBy)
+    lines.push(
+      '',
+      `Run \`digest send\` again to send to the ${number(summary.notAttempted)} not attempted: they have no delivery record.`,
+    );
   if (context.developmentSecret) {
     lines.push(
       '',

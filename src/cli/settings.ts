@@ -73,6 +73,8 @@ export const settingsSchema = z.object({
   dryRun: z.boolean().default(false),
   test: z.email().optional(),
   resendUnconfirmed: z.boolean().default(false),
+  retryFailed: z.boolean().default(false),
+  sesTimeout: z.coerce.number().positive().max(600).default(30),
   configurationSet: z.string().min(1).optional(),
   sesEndpoint: z.url().optional(),
   dynamodbEndpoint: z.url().optional(),
@@ -88,7 +90,14 @@ export type Settings = z.infer<typeof settingsSchema>;
 export type SettingKey = keyof Settings;
 
 const PERIOD_KEYS = ['week', 'since', 'until', 'all'] as const satisfies SettingKey[];
-const BOOLEAN_KEYS = new Set<SettingKey>(['all', 'debug', 'dryRun', 'resendUnconfirmed', 'open']);
+const BOOLEAN_KEYS = new Set<SettingKey>([
+  'all',
+  'debug',
+  'dryRun',
+  'resendUnconfirmed',
+  'retryFailed',
+  'open',
+]);
 
 /** `timeZone` → `DIGEST_TIME_ZONE`. */
 export function envName(key: SettingKey): string {

@@ -39,7 +39,14 @@ export async function openLedger(settings: Settings): Promise<{ ledger: Delivery
   return { ledger: await LevelLedger.open(spec), label: spec };
 }
 
-export async function openOutbox(settings: Settings): Promise<{ outbox: Outbox; label: string }> {
+/**
+ * The outbox `--outbox` names. `test` keeps test messages apart from the issue's: a test goes to
+ * the `test/` folder of a file outbox, so it is never mistaken for (or confirms) a real delivery.
+ */
+export async function openOutbox(
+  settings: Settings,
+  purpose: 'issue' | 'test' = 'issue',
+): Promise<{ outbox: Outbox; label: string }> {
   const spec = settings.outbox ?? `file:${join(settings.digest, 'outbox')}`;
   if (spec === 'ses') {
     // Real mail must carry unsubscribe links nobody else can forge.
@@ -53,14 +60,21 @@ export async function openOutbox(settings: Settings): Promise<{ outbox: Outbox; 
       outbox: new SesOutbox({
         ...(settings.configurationSet ? { configurationSetName: settings.configurationSet } : {}),
         ...(settings.sesEndpoint ? { endpoint: settings.sesEndpoint } : {}),
+        timeoutMs: settings.sesTimeout * 1000,
+        maxSockets: settings.concurrency ?? SES_CONCURRENCY,
       }),
-      label: 'SES',
+      label: `SES (${settings.configurationSet ? `configuration set ${settings.configurationSet}` : 'no configuration set'})`,
     };
   }
   const { FileOutbox } = await import('../adapters/outbox-file.js');
-  const folder = spec.slice('file:'.length);
+  const base = spec.slice('file:'.length);
+  const folder = purpose === 'test' ? join(base, 'test') : base;
   return { outbox: new FileOutbox(folder), label: `the file outbox ${folder}` };
 }
+
+/** Messages in flight at once when --concurrency is not given. */
+export const SES_CONCURRENCY = 16;
+export const FILE_CONCURRENCY = 64;
 
 function dynamoEndpoint(settings: Settings): string | undefined {
   return settings.dynamodbEndpoint ?? process.env.AWS_ENDPOINT_URL_DYNAMODB;

@@ -29,8 +29,11 @@ export type ClaimResult = { claimed: true } | { claimed: false; existing: Ledger
 export interface DeliveryLedger {
   /** Records a claim unless the recipient already has a record for the issue (atomically). */
   claim(issueId: string, recipient: string, now: string): Promise<ClaimResult>;
-  /** Claims an unconfirmed recipient again; false if its record is no longer `claimed`. */
-  reclaim(issueId: string, recipient: string, now: string): Promise<boolean>;
+  /**
+   * Claims a recipient again whose record is `from` (`claimed`: unconfirmed, `failed`: retried);
+   * false if the record is no longer in that state (another run got there first).
+   */
+  reclaim(issueId: string, recipient: string, now: string, from?: 'claimed' | 'failed'): Promise<boolean>;
   markSent(issueId: string, recipient: string, messageId: string, now: string): Promise<void>;
   markFailed(issueId: string, recipient: string, reason: string, now: string): Promise<void>;
   /** Removes a claim whose message was certainly not sent (the provider refused the whole account). */

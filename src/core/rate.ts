@@ -1,12 +1,23 @@
 /** Time source for rate limiting and backoff, replaceable in tests. */
 export interface Clock {
   now(): number;
-  sleep(ms: number): Promise<void>;
+  /** Waits `ms`, or less when `signal` aborts (a stopped run does not wait for its turn). */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 export const systemClock: Clock = {
   now: () => performance.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  sleep: (ms, signal) =>
+    new Promise((resolve) => {
+      if (signal?.aborted) return resolve();
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal?.addEventListener('abort', done, { once: true });
+    }),
 };
 
 /**
@@ -31,16 +42,17 @@ export class TokenBucket {
     this.last = clock.now();
   }
 
-  take(): Promise<void> {
-    const turn = this.queue.then(() => this.takeOne());
+  /** Waits for a token; returns at once, without one, when `signal` aborts. */
+  take(signal?: AbortSignal): Promise<void> {
+    const turn = this.queue.then(() => (signal?.aborted ? undefined : this.takeOne(signal)));
     this.queue = turn;
     return turn;
   }
 
-  private async takeOne(): Promise<void> {
+  private async takeOne(signal?: AbortSignal): Promise<void> {
     this.refill();
     if (this.tokens < 1) {
-      await this.clock.sleep(((1 - this.tokens) / this.ratePerSecond) * 1000);
+      await this.clock.sleep(((1 - this.tokens) / this.ratePerSecond) * 1000, signal);
       this.refill();
     }
     this.tokens -= 1;

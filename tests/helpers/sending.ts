@@ -1,6 +1,9 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Issue } from '../../src/core/deliver.js';
 import type { Subscriber, SubscriberStatus } from '../../src/core/subscriber.js';
 import { newPlaceholders } from '../../src/core/view.js';
+import { temporaryFolder } from './briefings.js';
 
 export const IDENTITY = {
   from: 'Metals Weekly <news@metals.example>',
@@ -33,4 +36,29 @@ export async function* subscribers(
   status: (index: number) => SubscriberStatus = () => 'active',
 ): AsyncIterable<Subscriber> {
   for (let index = 0; index < count; index++) yield subscriber(`reader${index}@example.org`, status(index));
+}
+
+/** A folder as `digest build` leaves it, with a small message so the tests stay light. */
+export function builtDigest(): string {
+  const folder = temporaryFolder();
+  writeFileSync(
+    join(folder, 'digest.json'),
+    JSON.stringify({
+      issueId: ISSUE.issueId,
+      subject: ISSUE.subject,
+      items: [{ id: 'x' }],
+      placeholders: ISSUE.template.placeholders,
+    }),
+  );
+  writeFileSync(join(folder, 'message.html'), ISSUE.template.html);
+  writeFileSync(join(folder, 'message.txt'), ISSUE.template.text);
+  return folder;
+}
+
+/** A CSV subscriber list of `count` active readers, plus any extra lines. */
+export function subscriberList(count: number, extra = ''): string {
+  const path = join(temporaryFolder(), 'subscribers.csv');
+  const rows = Array.from({ length: count }, (_, index) => `reader${index}@example.org,active`);
+  writeFileSync(path, `email,status\n${rows.join('\n')}\n${extra}`);
+  return path;
 }

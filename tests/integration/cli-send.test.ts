@@ -2,34 +2,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LevelLedger } from '../../src/adapters/ledger-level.js';
+import { ledgerKeyOf } from '../../src/core/deliver.js';
 import { temporaryFolder } from '../helpers/briefings.js';
 import { ROOT, runDigest } from '../helpers/cli.js';
-import { ISSUE } from '../helpers/sending.js';
+import { builtDigest, subscriberList } from '../helpers/sending.js';
 import { type LocalSes, startLocalSes } from '../helpers/ses.js';
-
-/** A folder as `digest build` leaves it, with a small message so the tests stay light. */
-function builtDigest(): string {
-  const folder = temporaryFolder();
-  writeFileSync(
-    join(folder, 'digest.json'),
-    JSON.stringify({
-      issueId: ISSUE.issueId,
-      subject: ISSUE.subject,
-      items: [{ id: 'x' }],
-      placeholders: ISSUE.template.placeholders,
-    }),
-  );
-  writeFileSync(join(folder, 'message.html'), ISSUE.template.html);
-  writeFileSync(join(folder, 'message.txt'), ISSUE.template.text);
-  return folder;
-}
-
-function subscriberList(count: number, extra = ''): string {
-  const path = join(temporaryFolder(), 'subscribers.csv');
-  const rows = Array.from({ length: count }, (_, index) => `reader${index}@example.org,active`);
-  writeFileSync(path, `email,status\n${rows.join('\n')}\n${extra}`);
-  return path;
-}
 
 describe('digest send through the file outbox', () => {
   it('builds and sends the sample digest: one .eml per active sample subscriber (what npm start does)', async () => {
@@ -66,7 +44,7 @@ describe('digest send through the file outbox', () => {
     const again = await runDigest(args);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain(
-      'Nothing to send: all 12 active subscribers already have a delivery record for 2026-W47.',
+      'Nothing to send: all 12 active subscribers already have a delivery record for 2026-W47 at this destination.',
     );
     expect(readdirSync(join(digest, 'outbox'))).toHaveLength(12);
   });
@@ -85,9 +63,86 @@ describe('digest send through the file outbox', () => {
     ]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Test message for 2026-W47 sent to e***@example.org');
-    const [file] = readdirSync(outbox);
-    expect(readFileSync(join(outbox, file ?? ''), 'utf8')).toContain('Subject: [Test] Week 47');
+    // Tests go to their own folder, so they never count as (or confirm) a real delivery.
+    expect(readdirSync(outbox)).toEqual(['test']);
+    const [file] = readdirSync(join(outbox, 'test'));
+    expect(readFileSync(join(outbox, 'test', file ?? ''), 'utf8')).toContain('Subject: [Test] Week 47');
     expect(existsSync(join(digest, 'ledger'))).toBe(false);
+  });
+
+  it('makes a test message in a dry run and sends nothing', async () => {
+    const digest = builtDigest();
+    const outbox = join(temporaryFolder(), 'outbox');
+    const run = await runDigest([
+      'send',
+      '--digest',
+      digest,
+      '--outbox',
+      `file:${outbox}`,
+      '--test',
+      'ed@example.org',
+      '--dry-run',
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(
+      /^Dry run: a test message for 2026-W47 to e\*\*\*@example\.org was made \([\d,]+ bytes\) and not sent\.$/m,
+    );
+    expect(existsSync(outbox)).toBe(false);
+  });
+
+  it('never lets a dry run overwrite the summary of the real send', async () => {
+    const digest = builtDigest();
+    const subscribers = subscriberList(4);
+    expect((await runDigest(['send', '--digest', digest, '--subscribers', subscribers])).code).toBe(0);
+    const real = readFileSync(join(digest, 'send-summary.json'), 'utf8');
+    expect(
+      (await runDigest(['send', '--digest', digest, '--subscribers', subscribers, '--dry-run'])).code,
+    ).toBe(0);
+    expect(readFileSync(join(digest, 'send-summary.json'), 'utf8')).toBe(real);
+    expect(JSON.parse(readFileSync(join(digest, 'send-summary.dry-run.json'), 'utf8'))).toMatchObject({
+      dryRun: true,
+      alreadySent: 4,
+    });
+  });
+
+  it('refuses a digest built before placeholders were made per render, with one line', async () => {
+    const digest = builtDigest();
+    const manifest = JSON.parse(readFileSync(join(digest, 'digest.json'), 'utf8'));
+    delete manifest.placeholders;
+    writeFileSync(join(digest, 'digest.json'), JSON.stringify(manifest));
+    const run = await runDigest(['send', '--digest', digest, '--subscribers', subscriberList(1)]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      `digest: digest 2026-W47 in ${digest} was built by an older version: build it again before sending\n`,
+    );
+  });
+
+  it('sends again to a recipient whose earlier send failed, with --retry-failed', async () => {
+    const digest = builtDigest();
+    const subscribers = subscriberList(3);
+    const outbox = join(digest, 'outbox');
+    // What a run that met a permanent rejection leaves in the ledger (SES rejections cannot be
+    // produced locally): reader1 failed, the others were sent.
+    const ledger = await LevelLedger.open(join(digest, 'ledger'));
+    const key = ledgerKeyOf('2026-W47', `file:${outbox}`);
+    const now = new Date().toISOString();
+    await ledger.claim(key, 'reader1@example.org', now);
+    await ledger.markFailed(key, 'reader1@example.org', 'MessageRejected: mailbox full', now);
+    await ledger.close();
+    const plain = await runDigest(['send', '--digest', digest, '--subscribers', subscribers]);
+    expect(plain.stdout).toMatch(/failed earlier\s+1/);
+    expect(plain.stdout).toContain('run again with --retry-failed');
+    const retried = await runDigest([
+      'send',
+      '--digest',
+      digest,
+      '--subscribers',
+      subscribers,
+      '--retry-failed',
+    ]);
+    expect(retried.code).toBe(0);
+    expect(retried.stdout).toMatch(/sent\s+1 \(1 failed tried again\)/);
+    expect(readdirSync(outbox)).toHaveLength(3);
   });
 
   it('counts without sending in a dry run', async () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LevelLedger } from '../../src/adapters/ledger-level.js';
 import { FileOutbox } from '../../src/adapters/outbox-file.js';
-import { accountedFor, deliverIssue } from '../../src/core/deliver.js';
+import { accountedFor, deliverIssue, ledgerKeyOf } from '../../src/core/deliver.js';
 import { DeliveryFailure, type Outbox } from '../../src/core/outbox.js';
 import { verifyUnsubscribeToken } from '../../src/core/unsubscribe-token.js';
 import { temporaryFolder } from '../helpers/briefings.js';
@@ -65,6 +65,7 @@ describe('deliverIssue with the local ledger and the file outbox', () => {
     ledger = await LevelLedger.open(join(folder, 'ledger'));
     let sends = 0;
     const counting: Outbox = {
+      destination: outbox.destination,
       send: async (message) => {
         sends++;
         return outbox.send(message);
@@ -78,9 +79,12 @@ describe('deliverIssue with the local ledger and the file outbox', () => {
 
   it('reports a claim without an outcome as unconfirmed and sends it again only when asked', async () => {
     const folder = temporaryFolder();
-    const outbox = new FileOutbox(join(folder, 'outbox'));
+    const files = new FileOutbox(join(folder, 'outbox'));
+    // An outbox that cannot tell whether a message arrived (SES cannot).
+    const outbox: Outbox = { destination: files.destination, send: (message) => files.send(message) };
     const ledger = await LevelLedger.open(join(folder, 'ledger'));
-    // A crash between claim and send leaves exactly this behind.
+    // A crash between claim and send leaves exactly this behind (in a ledger from before
+    // destination scoping: the issue keeps its plain key).
     await ledger.claim(ISSUE.issueId, 'reader1@example.org', new Date().toISOString());
     const first = await deliverIssue(ISSUE, subscribers(3), context(ledger, outbox));
     expect(first).toMatchObject({ sent: 2, unconfirmed: 1, unconfirmedRecipients: ['r***@example.org'] });
@@ -105,6 +109,7 @@ describe('deliverIssue with the local ledger and the file outbox', () => {
     // A stand-in for faults no local server produces on demand: every 3rd call is throttled,
     // and reader7 is rejected outright.
     const flaky: Outbox = {
+      destination: outbox.destination,
       send: async (message) => {
         calls++;
         if (message.to === 'reader7@example.org')
@@ -121,7 +126,9 @@ describe('deliverIssue with the local ledger and the file outbox', () => {
       failed: 1,
       failedByReason: { 'MessageRejected: mailbox does not exist': 1 },
     });
-    expect(await ledger.get(ISSUE.issueId, 'reader7@example.org')).toMatchObject({
+    expect(
+      await ledger.get(ledgerKeyOf(ISSUE.issueId, outbox.destination), 'reader7@example.org'),
+    ).toMatchObject({
       status: 'failed',
       reason: 'MessageRejected: mailbox does not exist',
     });
@@ -135,6 +142,7 @@ describe('deliverIssue with the local ledger and the file outbox', () => {
     const outbox = new FileOutbox(join(folder, 'outbox'));
     let calls = 0;
     const paused: Outbox = {
+      destination: outbox.destination,
       send: async (message) => {
         if (++calls > 5)
           throw new DeliveryFailure('account', 'SES sending is paused for this account: see the SES console');
@@ -149,7 +157,8 @@ describe('deliverIssue with the local ledger and the file outbox', () => {
     expect(summary).toMatchObject({ active: 40, sent: 5, notAttempted: 35 });
     expect(accountedFor(summary)).toBe(true);
     const records = [];
-    for await (const record of ledger.records(ISSUE.issueId)) records.push(record);
+    for await (const record of ledger.records(ledgerKeyOf(ISSUE.issueId, outbox.destination)))
+      records.push(record);
     expect(records.map((record) => record.status)).toEqual(Array(5).fill('sent'));
     await ledger.close();
   });
@@ -166,7 +175,95 @@ describe('deliverIssue with the local ledger and the file outbox', () => {
       },
     );
     expect(summary).toMatchObject({ active: 3, wouldSend: 3, sent: 0 });
-    expect(await ledger.get(ISSUE.issueId, 'reader1@example.org')).toBeUndefined();
+    expect(await ledger.get(ledgerKeyOf(ISSUE.issueId, 'file:x'), 'reader1@example.org')).toBeUndefined();
+    await ledger.close();
+  });
+
+  it('settles a claim an interrupted run left by looking in the file outbox: there means sent, absent means send now', async () => {
+    const folder = temporaryFolder();
+    const outbox = new FileOutbox(join(folder, 'outbox'));
+    const ledger = await LevelLedger.open(join(folder, 'ledger'));
+    const key = ledgerKeyOf(ISSUE.issueId, outbox.destination);
+    await deliverIssue(ISSUE, subscribers(1), context(ledger, outbox));
+    // reader0's message was written; the run then died before recording reader0 and reader1.
+    await ledger.release(key, 'reader0@example.org');
+    const now = new Date().toISOString();
+    await ledger.claim(key, 'reader0@example.org', now);
+    await ledger.claim(key, 'reader1@example.org', now);
+    let sends = 0;
+    const counting: Outbox = {
+      destination: outbox.destination,
+      send: (message) => {
+        sends++;
+        return outbox.send(message);
+      },
+      confirm: (message) => outbox.confirm(message),
+    };
+    const summary = await deliverIssue(ISSUE, subscribers(3), context(ledger, counting));
+    expect(summary).toMatchObject({ sent: 2, alreadySent: 1, confirmed: 1, unconfirmed: 0 });
+    expect(sends).toBe(2);
+    expect(readdirSync(join(folder, 'outbox'))).toHaveLength(3);
+    expect(await ledger.get(key, 'reader0@example.org')).toMatchObject({ status: 'sent' });
+    await ledger.close();
+  });
+
+  it('keeps one exactly-once record per destination: a rehearsal into files does not block the real send', async () => {
+    const folder = temporaryFolder();
+    const ledger = await LevelLedger.open(join(folder, 'ledger'));
+    const rehearsal = await deliverIssue(
+      ISSUE,
+      subscribers(5),
+      context(ledger, new FileOutbox(join(folder, 'rehearsal'))),
+    );
+    const real = await deliverIssue(
+      ISSUE,
+      subscribers(5),
+      context(ledger, new FileOutbox(join(folder, 'real'))),
+    );
+    const again = await deliverIssue(
+      ISSUE,
+      subscribers(5),
+      context(ledger, new FileOutbox(join(folder, 'real'))),
+    );
+    expect([rehearsal.sent, real.sent, again.sent, again.alreadySent]).toEqual([5, 5, 0, 5]);
+    expect(real.destination).toBe(`file:${join(folder, 'real')}`);
+    await ledger.close();
+  });
+
+  it('sends again to failed recipients with --retry-failed, and only to them', async () => {
+    const folder = temporaryFolder();
+    const ledger = await LevelLedger.open(join(folder, 'ledger'));
+    const outbox = new FileOutbox(join(folder, 'outbox'));
+    let rejecting = true;
+    const picky: Outbox = {
+      destination: outbox.destination,
+      send: async (message) => {
+        if (rejecting && message.to === 'reader2@example.org')
+          throw new DeliveryFailure('permanent', 'MessageRejected: mailbox full');
+        return outbox.send(message);
+      },
+    };
+    expect(await deliverIssue(ISSUE, subscribers(4), context(ledger, picky))).toMatchObject({
+      sent: 3,
+      failed: 1,
+    });
+    expect(await deliverIssue(ISSUE, subscribers(4), context(ledger, picky))).toMatchObject({
+      sent: 0,
+      alreadyFailed: 1,
+    });
+    rejecting = false;
+    const retried = await deliverIssue(ISSUE, subscribers(4), {
+      ...context(ledger, picky),
+      retryFailed: true,
+    });
+    expect(retried).toMatchObject({ sent: 1, retried: 1, alreadySent: 3, alreadyFailed: 0, failed: 0 });
+    expect(accountedFor(retried)).toBe(true);
+    expect(
+      await ledger.get(ledgerKeyOf(ISSUE.issueId, outbox.destination), 'reader2@example.org'),
+    ).toMatchObject({
+      status: 'sent',
+      attempts: 2,
+    });
     await ledger.close();
   });
 });
@@ -225,6 +322,7 @@ describe('the subscriber list is streamed', () => {
       }
     }
     const outbox: Outbox = {
+      destination: 'memory:counting',
       send: async (message) => {
         sent++;
         return { messageId: message.messageId };

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LevelLedger } from '../../src/adapters/ledger-level.js';
 import { SesOutbox } from '../../src/adapters/outbox-ses.js';
-import { accountedFor, deliverIssue } from '../../src/core/deliver.js';
+import { accountedFor, deliverIssue, ledgerKeyOf } from '../../src/core/deliver.js';
 import { temporaryFolder } from '../helpers/briefings.js';
 import { IDENTITY, ISSUE, SECRET, subscribers } from '../helpers/sending.js';
 import { type LocalSes, startLocalSes } from '../helpers/ses.js';
@@ -28,11 +28,12 @@ const headersOf = (raw: Buffer) =>
 describe('sending through a local SES server', () => {
   it('delivers the right recipient, subject, text and HTML, with both List-Unsubscribe headers on the wire', async () => {
     const ledger = await LevelLedger.open(join(temporaryFolder(), 'ledger'));
+    const outbox = new SesOutbox({ client: ses.client, configurationSetName: 'digest-events' });
     const summary = await deliverIssue(ISSUE, subscribers(3), {
       identity: IDENTITY,
       unsubscribeSecret: SECRET,
       ledger,
-      outbox: new SesOutbox({ client: ses.client, configurationSetName: 'digest-events' }),
+      outbox,
       rateLimit: async () => {},
       concurrency: 2,
     });
@@ -59,7 +60,11 @@ describe('sending through a local SES server', () => {
       );
       expect(headers).toContain('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
     }
-    const ledgerRecord = await ledger.get(ISSUE.issueId, 'reader0@example.org');
+    expect(summary.destination).toBe('ses/digest-events');
+    const ledgerRecord = await ledger.get(
+      ledgerKeyOf(ISSUE.issueId, outbox.destination),
+      'reader0@example.org',
+    );
     expect(emails.map((email) => email.messageId)).toContain(ledgerRecord?.messageId);
     await ledger.close();
   });

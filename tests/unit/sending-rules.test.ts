@@ -156,8 +156,43 @@ describe('classifySesError', () => {
       'permanent',
     ],
     [error('MessageRejected', 'Message rejected: content'), 'permanent'],
-    [error('InternalFailure', 'oops', 500), 'transient'],
+    [error('InternalFailure', 'oops', 500), 'unconfirmed'],
+    [error('AccessDenied', 'not allowed', 403), 'account'],
+    [error('InvalidClientTokenId', 'The security token included in the request is invalid', 403), 'account'],
   ])('sorts %s', (thrown, kind) => {
     expect(classifySesError(thrown, from).kind).toBe(kind);
+  });
+
+  // Errors without an HTTP status: how far the request got is what tells a retry safe from a duplicate.
+  const network = (code: string) => Object.assign(new Error(`connect ${code} 127.0.0.1:9`), { code });
+  it.each([
+    [
+      'a refused connection before anything was written',
+      network('ECONNREFUSED'),
+      { written: false, answered: false },
+      'unreachable',
+    ],
+    ['an unknown host', network('ENOTFOUND'), { written: false, answered: false }, 'unreachable'],
+    [
+      'a reset after the request was written',
+      network('ECONNRESET'),
+      { written: true, answered: false },
+      'unconfirmed',
+    ],
+    [
+      'a timeout after the request was written',
+      Object.assign(new Error('timed out'), { name: 'TimeoutError' }),
+      { written: true, answered: false },
+      'unconfirmed',
+    ],
+    ['a failure with a client that is not tracked', network('ECONNRESET'), undefined, 'unconfirmed'],
+    [
+      'missing credentials, before any request',
+      Object.assign(new Error('Could not load credentials'), { name: 'CredentialsProviderError' }),
+      { written: false, answered: false },
+      'account',
+    ],
+  ])('sorts %s', (_case, thrown, progress, kind) => {
+    expect(classifySesError(thrown, from, progress).kind).toBe(kind);
   });
 });
