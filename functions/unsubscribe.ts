@@ -47,6 +47,7 @@ export const handler = async (event: LambdaFunctionURLEvent): Promise<LambdaFunc
       path: event.rawPath || '/',
       query: event.queryStringParameters ?? {},
       body,
+      contentType: event.headers?.['content-type'],
     },
     {
       secret: () => unsubscribeSecret(env.UNSUBSCRIBE_SECRET_ARN),

@@ -51,7 +51,9 @@ export interface DigestStackProps extends StackProps {
 export class DigestStack extends Stack {
   readonly functions: Record<'build' | 'send' | 'unsubscribe' | 'feedback', NodejsFunction>;
   readonly schedule: scheduler.Schedule;
-  readonly deadLetterQueues: sqs.Queue[];
+  /** The role EventBridge Scheduler assumes to invoke the build function. */
+  readonly scheduleRole: iam.Role;
+  readonly deadLetterQueues: { send: sqs.Queue; schedule: sqs.Queue };
   readonly unsubscribeSecret: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props: DigestStackProps) {
@@ -110,7 +112,7 @@ export class DigestStack extends Stack {
     });
 
     const secret = new secretsmanager.Secret(this, 'UnsubscribeSecret', {
-      description: 'HMAC key for unsubscribe links. Rotating it invalidates every link already sent.',
+      description: 'Key for unsubscribe links. Rotating it invalidates every link already sent.',
       generateSecretString: { passwordLength: 48, excludePunctuation: true },
     });
 
@@ -235,6 +237,9 @@ export class DigestStack extends Stack {
         description: 'Unsubscribe page, RFC 8058 one-click unsubscribe, and the view-in-browser archive',
         memorySize: 256,
         timeout: Duration.seconds(10),
+        // Its URL is public: reserved concurrency caps what a flood of requests can take from
+        // the account, so sending and feedback keep theirs (excess requests get 429).
+        reservedConcurrentExecutions: settings.unsubscribeReservedConcurrency,
         environment: {
           BUCKET: bucket.bucketName,
           ARCHIVE_PREFIX: ARCHIVE,
@@ -372,10 +377,28 @@ export class DigestStack extends Stack {
     subscribers.grant(feedbackFunction, 'dynamodb:UpdateItem');
 
     // ── Schedule ─────────────────────────────────────────────────────────────
+    // The schedule's role, made here rather than by the targets library, so that what it may do
+    // (invoke the build, send to its dead-letter queue) has a name of its own.
+    this.scheduleRole = new iam.Role(this, 'ScheduleRole', {
+      description: 'Lets EventBridge Scheduler start the weekly build',
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          StringEquals: {
+            'aws:SourceAccount': this.account,
+            'aws:SourceArn': this.formatArn({
+              service: 'scheduler',
+              resource: 'schedule-group',
+              resourceName: 'default',
+            }),
+          },
+        },
+      }),
+    });
     this.schedule = new scheduler.Schedule(this, 'Weekly', {
       description: `Builds and sends ${settings.newsletterName}`,
       schedule: scheduler.ScheduleExpression.expression(settings.schedule, TimeZone.of(settings.timeZone)),
       target: new targets.LambdaInvoke(buildFunction, {
+        role: this.scheduleRole,
         input: scheduler.ScheduleTargetInput.fromObject({ source: 'schedule' }),
         retryAttempts: 2,
         maxEventAge: Duration.hours(6),
@@ -434,6 +457,13 @@ export class DigestStack extends Stack {
         `The ${id} function failed`,
       );
     }
+    if (settings.unsubscribeReservedConcurrency !== undefined)
+      alarm(
+        'UnsubscribeThrottlesAlarm',
+        unsubscribeFunction.metricThrottles({ period: Duration.minutes(5) }),
+        1,
+        'The unsubscribe URL turned requests away (429) at its reserved concurrency: a flood, or too low a setting',
+      );
 
     this.functions = {
       build: buildFunction,
@@ -441,7 +471,7 @@ export class DigestStack extends Stack {
       unsubscribe: unsubscribeFunction,
       feedback: feedbackFunction,
     };
-    this.deadLetterQueues = [sendDeadLetters, scheduleDeadLetters];
+    this.deadLetterQueues = { send: sendDeadLetters, schedule: scheduleDeadLetters };
     this.unsubscribeSecret = secret;
 
     // ── Outputs ──────────────────────────────────────────────────────────────

@@ -4,6 +4,9 @@ import * as z from 'zod';
  * Deployment settings, from CDK context (`cdk.json` or `-c key=value`), validated before anything
  * is built so a mistake is one clear line, not a failed CloudFormation stack.
  */
+/** Lambda keeps at least 100 of an account's concurrency unreserved; the default limit is 1,000. */
+const MAX_RESERVED = 900;
+
 const schema = z.object({
   senderEmail: z.email({ error: 'senderEmail must be an address such as digest@news.example.com' }),
   senderDomain: z
@@ -36,6 +39,24 @@ const schema = z.object({
     .max(10_000)
     .default(1),
   alarmEmail: z.email().optional(),
+  /**
+   * Concurrent executions reserved for (and capped at) the public unsubscribe function, so that a
+   * flood of requests to its URL cannot take the concurrency that sending and feedback need.
+   * `none` reserves nothing (for accounts whose concurrency limit is too low to reserve any).
+   */
+  unsubscribeReservedConcurrency: z
+    .unknown()
+    .default(10)
+    .transform((value, context) => {
+      if (value === 'none') return undefined;
+      const count = Number(value);
+      if (Number.isInteger(count) && count >= 1 && count <= MAX_RESERVED) return count;
+      context.addIssue({
+        code: 'custom',
+        message: `unsubscribeReservedConcurrency must be a whole number from 1 to ${MAX_RESERVED}, or none`,
+      });
+      return z.NEVER;
+    }),
 });
 
 export type DeploySettings = z.infer<typeof schema>;

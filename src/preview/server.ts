@@ -1,7 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolve, sep } from 'node:path';
 import { DigestError } from '../core/errors.js';
 import { PREVIEW_PAGE } from './page.js';
 import type { PreviewSession } from './session.js';
@@ -21,7 +19,8 @@ const PAGE_HEADERS = {
 };
 
 /**
- * The preview's HTTP server. It serves a fixed set of routes and never a path from the request,
+ * The preview's HTTP server. It serves a fixed set of routes and never a path from the request
+ * (a briefing's source only by the name of a file of the current build, see readBriefingFile),
  * answers only to its own host name (no DNS rebinding), and takes actions (send test, week) only
  * from its own page (same-origin JSON POSTs).
  */
@@ -100,9 +99,13 @@ export async function startPreviewServer(
         else response.writeHead(404, { 'content-type': 'text/plain' }).end('No such briefing in this build.');
         return;
       }
-      case 'GET /api/briefing':
-        await sendBriefing(url.searchParams.get('file') ?? '', response);
+      case 'GET /api/briefing': {
+        const briefing = await session.briefingSource(url.searchParams.get('file') ?? '');
+        response
+          .writeHead(briefing.status, { ...PAGE_HEADERS, 'content-type': 'text/plain; charset=utf-8' })
+          .end(briefing.status === 200 ? briefing.text : briefing.message);
         return;
+      }
       case 'POST /api/send-test': {
         const { address } = await readJson(request);
         if (typeof address !== 'string') throw new DigestError('give an address to send the test to');
@@ -118,24 +121,6 @@ export async function startPreviewServer(
       default:
         response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
     }
-  }
-
-  /** The raw text of one briefing, only from inside the source folder. */
-  async function sendBriefing(file: string, response: ServerResponse): Promise<void> {
-    const source = session.state.source;
-    if (source.startsWith('s3://')) throw new DigestError('briefing sources are shown for folders only');
-    const root = resolve(source);
-    const path = resolve(root, file);
-    if (file === '' || !path.startsWith(root + sep)) {
-      response
-        .writeHead(403, { 'content-type': 'text/plain' })
-        .end('Only files inside the briefings folder can be shown.');
-      return;
-    }
-    const text = await readFile(path, 'utf8').catch(() => undefined);
-    if (text === undefined)
-      response.writeHead(404, { 'content-type': 'text/plain' }).end('No such briefing.');
-    else response.writeHead(200, { ...PAGE_HEADERS, 'content-type': 'text/plain; charset=utf-8' }).end(text);
   }
 
   async function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {

@@ -10,6 +10,7 @@ import type { IssueContent } from '../core/message-template.js';
 import type { PeriodRequest } from '../core/period.js';
 import { compileTemplates } from '../core/render.js';
 import type { SourceFile } from '../core/types.js';
+import { type BriefingFile, readBriefingFile } from './briefing-file.js';
 import { type Check, digestChecks } from './checks.js';
 
 /** What the preview page shows; everything but the HTML goes to the page as JSON. */
@@ -137,6 +138,16 @@ export class PreviewSession {
       file &&
       inspectBriefing(file, { timeZone: this.settings.timeZone, maxBytes: this.settings.maxBriefingBytes })
     );
+  }
+
+  /** The raw text of one briefing of the last build, from the source folder (never from elsewhere). */
+  async briefingSource(name: string): Promise<BriefingFile> {
+    if (this.settings.source.startsWith('s3://'))
+      throw new DigestError('briefing sources are shown for folders only');
+    return readBriefingFile(this.settings.source, name, {
+      inBuild: (candidate) => this.files.some((file) => file.name === candidate),
+      maxBytes: this.settings.maxBriefingBytes,
+    });
   }
 
   private async build(): Promise<void> {

@@ -1,5 +1,6 @@
 import { escapeHtml } from '../core/inline.js';
 import { verifyUnsubscribeToken } from '../core/unsubscribe-token.js';
+import { isOneClickBody } from './one-click.js';
 
 /** A Function URL request, reduced to what the page needs. */
 export interface PageRequest {
@@ -7,6 +8,8 @@ export interface PageRequest {
   path: string;
   query: Record<string, string | undefined>;
   body: string;
+  /** The Content-Type header: RFC 8058 bodies come form-urlencoded or as multipart/form-data. */
+  contentType?: string;
 }
 
 export interface PageResponse {
@@ -35,22 +38,31 @@ const SECURITY_HEADERS = {
   'x-frame-options': 'DENY',
 };
 
-const ISSUE_ID = /^[\w.-]{1,64}$/;
+/** Issue ids such as `2026-W47`: never `.` or `..`. */
+const ISSUE_ID = /^\w[\w.-]{0,63}$/;
+/** Longer than any page's path (`/view/` and an issue id, even fully percent-encoded). */
+const MAX_PATH = 256;
 
 /**
  * The subscriber-facing endpoint:
  * - `GET /?t=TOKEN`: a small page with one button (the address is never shown, so a leaked link
- *   tells nothing about who is on the list);
- * - `POST /?t=TOKEN` with `List-Unsubscribe=One-Click`: unsubscribes at once (RFC 8058);
+ *   tells nothing about who is on the list); a GET never changes anything, so link scanners and
+ *   prefetchers cannot unsubscribe anyone;
+ * - `POST /?t=TOKEN` with the body `List-Unsubscribe=One-Click`: unsubscribes at once (RFC 8058).
+ *   The page's button posts the same field; a POST without it is refused and changes nothing;
  * - `GET /view/<issueId>`: the archived issue, for the view-in-browser link.
- * An invalid or tampered token gets a friendly page, never an error trace.
+ * An invalid or tampered token gets a friendly page and a malformed path a 404, never an error trace.
  */
 export async function handlePage(request: PageRequest, ports: UnsubscribePorts): Promise<PageResponse> {
+  const notFound = () => page(404, 'Not found', '<p>There is nothing here.</p>', ports);
+  if (request.path.length > MAX_PATH) return notFound();
   const view = /^\/view\/([^/]+)\/?$/.exec(request.path);
   if (view) {
-    const issueId = decodeURIComponent(view[1] ?? '');
+    const issueId = decodedSegment(view[1] ?? '');
     const html =
-      ISSUE_ID.test(issueId) && request.method === 'GET' ? await ports.archivedIssue(issueId) : undefined;
+      issueId !== undefined && ISSUE_ID.test(issueId) && request.method === 'GET'
+        ? await ports.archivedIssue(issueId)
+        : undefined;
     if (!html)
       return page(404, 'Issue not found', '<p>This issue is not in the archive (any more).</p>', ports);
     return {
@@ -64,8 +76,7 @@ export async function handlePage(request: PageRequest, ports: UnsubscribePorts):
       body: html,
     };
   }
-  if (request.path !== '/' && request.path !== '/unsubscribe')
-    return page(404, 'Not found', '<p>There is nothing here.</p>', ports);
+  if (request.path !== '/' && request.path !== '/unsubscribe') return notFound();
 
   const claim = verifyUnsubscribeToken(request.query.t ?? '', await ports.secret());
   if (!claim || claim.list !== ports.listId) {
@@ -77,6 +88,13 @@ export async function handlePage(request: PageRequest, ports: UnsubscribePorts):
     );
   }
   if (request.method === 'POST') {
+    if (!isOneClickBody(request.body, request.contentType))
+      return page(
+        400,
+        'Nothing was changed',
+        '<p>This request did not ask to unsubscribe. Open the link from your email and use the button there.</p>',
+        ports,
+      );
     await ports.unsubscribe(claim.address);
     return page(
       200,
@@ -94,6 +112,15 @@ export async function handlePage(request: PageRequest, ports: UnsubscribePorts):
 <form method="post" action="${escapeHtml(action)}"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form>`,
     ports,
   );
+}
+
+/** A path segment with its percent-escapes undone, or undefined when they are malformed (`%`, `%E0%A4%A`). */
+function decodedSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
 }
 
 function page(

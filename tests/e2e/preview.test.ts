@@ -1,4 +1,13 @@
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -177,5 +186,32 @@ describe.skipIf(!existsSync(CHROMIUM))('digest preview in headless Chromium', ()
       );
     });
     expect(rebinding).toBe(421);
+  });
+
+  it('serves only files of the current build: no symlinks out of the folder, no dotfiles, nothing added by hand', async () => {
+    const secret = 'NOT-A-BRIEFING: kept outside the folder';
+    const outside = join(temporaryFolder('preview-outside-'), 'secret.txt');
+    writeFileSync(outside, secret);
+    symlinkSync(outside, join(source, '2026-11-20-linked-out.md'));
+    symlinkSync('/etc/hostname', join(source, '2026-11-20-hostname.md'));
+    symlinkSync(join(source, '2026-11-16-lithium-refinery.md'), join(source, '2026-11-20-alias.md'));
+    writeFileSync(join(source, '.env'), `TOKEN=${secret}`);
+    const get = (file: string) =>
+      fetch(new URL(`/api/briefing?file=${encodeURIComponent(file)}`, preview.url));
+
+    const notInBuild = 'No such briefing in this build.';
+    for (const [file, status, message] of [
+      ['2026-11-20-linked-out.md', 404, notInBuild],
+      ['2026-11-20-hostname.md', 404, notInBuild],
+      ['2026-11-20-alias.md', 404, notInBuild],
+      ['.env', 403, 'Hidden files and paths outside the briefings folder are never shown.'],
+    ] as const) {
+      const response = await get(file);
+      expect([file, response.status, await response.text()]).toEqual([file, status, message]);
+      expect(response.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    }
+    const briefing = await get('2026-11-16-lithium-refinery.md');
+    expect(briefing.status).toBe(200);
+    expect(await briefing.text()).toContain('Nevada lithium refinery');
   });
 });

@@ -300,6 +300,10 @@ describe('the weekly flow, end to end on local servers, with the bundled functio
         }
       ).statusCode,
     ).toBe(404);
+    for (const malformed of ['/view/%', '/view/%E0%A4%A'])
+      expect(
+        ((await invoke('Unsubscribe', urlEvent('GET', malformed, {}))) as { statusCode: number }).statusCode,
+      ).toBe(404);
   });
 
   it('suppresses permanent bounces and complaints from SES events, and only counts transient bounces', async () => {

@@ -1,7 +1,9 @@
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DigestStack } from '../../infra/digest-stack.js';
+import { suppressReviewedFindings } from '../../infra/nag-suppressions.js';
 import { readDeploySettings } from '../../infra/settings.js';
 
 // Assertions run on the synthesized template. Bundling is skipped here (an empty stand-in asset;
@@ -18,19 +20,26 @@ const context = {
   sendRatePerSecond: 14,
 };
 
-let template: Template;
-let stack: DigestStack;
-beforeAll(() => {
+/** The stack as `cdk synth` builds it, with these settings on top of the test context. */
+function build(settings: Record<string, unknown> = {}) {
   const app = new App({
     context: {
       ...context,
+      ...settings,
       'aws:cdk:bundling-stacks': [],
       '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,
     },
   });
-  stack = new DigestStack(app, 'Test', {
+  const built = new DigestStack(app, 'Test', {
     settings: readDeploySettings((key) => app.node.tryGetContext(key)),
   });
+  return { app, stack: built };
+}
+
+let template: Template;
+let stack: DigestStack;
+beforeAll(() => {
+  stack = build().stack;
   template = Template.fromStack(stack);
 });
 
@@ -90,6 +99,38 @@ describe('functions', () => {
 
   it('serve unsubscribe behind a public Function URL', () => {
     template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE' });
+  });
+
+  it('reserve (and cap) the unsubscribe function’s concurrency, and only its, so a flood cannot starve sending', () => {
+    const reserved = Object.entries(template.findResources('AWS::Lambda::Function')).map(([id, fn]) => [
+      id,
+      fn.Properties.ReservedConcurrentExecutions,
+    ]);
+    expect(reserved.filter(([, count]) => count !== undefined)).toEqual([
+      [stack.getLogicalId(stack.functions.unsubscribe.node.defaultChild as never), 10],
+    ]);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Throttles',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp('^Unsubscribe') } }],
+    });
+  });
+
+  it.each([
+    ['25', 25],
+    [40, 40],
+  ])('take the unsubscribe reservation from the settings (%j)', (value, expected) => {
+    const custom = Template.fromStack(build({ unsubscribeReservedConcurrency: value }).stack);
+    custom.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionUrlConfig: Match.absent(),
+      ReservedConcurrentExecutions: expected,
+    });
+  });
+
+  it('reserve nothing, and watch no throttles, when the setting is none', () => {
+    const custom = Template.fromStack(build({ unsubscribeReservedConcurrency: 'none' }).stack);
+    for (const fn of Object.values(custom.findResources('AWS::Lambda::Function')))
+      expect(fn.Properties.ReservedConcurrentExecutions).toBeUndefined();
+    custom.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'Throttles' }, 0);
   });
 });
 
@@ -219,6 +260,39 @@ describe('least privilege', () => {
     expect(JSON.stringify(ses?.Resource)).toContain(`":identity/",{"Ref":"${identityId}"}`);
   });
 
+  it('lets the schedule invoke only the build function, on behalf of this account’s schedules', () => {
+    const roleId = stack.getLogicalId(stack.scheduleRole.node.defaultChild as never);
+    expect(
+      template.findResources('AWS::IAM::Role')[roleId]?.Properties.AssumeRolePolicyDocument,
+    ).toMatchObject({
+      Statement: [
+        {
+          Principal: { Service: 'scheduler.amazonaws.com' },
+          Condition: {
+            StringEquals: {
+              'aws:SourceAccount': { Ref: 'AWS::AccountId' },
+              'aws:SourceArn': expect.anything(),
+            },
+          },
+        },
+      ],
+    });
+    const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } });
+    const statements = Object.values(policies).flatMap(
+      (policy) => policy.Properties.PolicyDocument.Statement as { Action: string; Resource: unknown }[],
+    );
+    const buildId = stack.getLogicalId(stack.functions.build.node.defaultChild as never);
+    expect(statements.map((statement) => statement.Action).sort()).toEqual([
+      'lambda:InvokeFunction',
+      'sqs:SendMessage',
+    ]);
+    const invoke = statements.find((statement) => statement.Action === 'lambda:InvokeFunction');
+    expect(JSON.stringify(invoke?.Resource)).toContain(`"${buildId}","Arn"`);
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      Target: Match.objectLike({ RoleArn: { 'Fn::GetAtt': [roleId, 'Arn'] } }),
+    });
+  });
+
   it('uses no AWS managed policy on function roles', () => {
     for (const fn of Object.values(stack.functions)) {
       const role =
@@ -237,7 +311,65 @@ describe('deployment settings', () => {
     ],
     [{ ...context, timeZone: 'Mars/Base' }, /timeZone must be an IANA time zone/],
     [{ ...context, schedule: '0 8 * * 1' }, /schedule must be a six-field EventBridge cron expression/],
+    ...['0', '901', '2.5', 'lots', '-3'].map((value): [object, RegExp] => [
+      { ...context, unsubscribeReservedConcurrency: value },
+      /unsubscribeReservedConcurrency must be a whole number from 1 to 900, or none/,
+    ]),
   ])('explain a missing or wrong value: %j', (values, message) => {
     expect(() => readDeploySettings((key) => (values as Record<string, unknown>)[key])).toThrow(message);
+  });
+});
+
+describe('cdk-nag', () => {
+  /** Every AwsSolutions finding of a stack, as `rule id → construct paths`. */
+  function findings(app: App): Map<string, string[]> {
+    const report = new AwsSolutionsChecks(app).validateScope(app);
+    return new Map(
+      report.violations.map((violation) => [
+        violation.ruleName,
+        violation.violatingResources.map(
+          (resource) => (resource as { constructPath?: string }).constructPath ?? '',
+        ),
+      ]),
+    );
+  }
+
+  /** Every acknowledgement made on the construct tree: where, and for which rule. */
+  function acknowledgements(app: App): { path: string; rule: string }[] {
+    return app.node.findAll().flatMap((construct) =>
+      construct.node.metadata
+        .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((entry) =>
+          Object.keys(entry.data as object).map((rule) => ({
+            path: construct.node.path,
+            rule: rule.replace(/^Annotation::/, ''),
+          })),
+        ),
+    );
+  }
+
+  it('finds nothing that was not reviewed', () => {
+    const { app, stack: reviewed } = build();
+    suppressReviewedFindings(reviewed);
+    expect([...findings(app).keys()]).toEqual([]);
+  });
+
+  it('acknowledges each finding only on the resources that raise it, never stack-wide', () => {
+    const unreviewed = build();
+    const raised = findings(unreviewed.app);
+    const { app, stack: reviewed } = build();
+    suppressReviewedFindings(reviewed);
+
+    const acknowledged = acknowledgements(app);
+    expect(acknowledged.length).toBeGreaterThan(0);
+    for (const { path, rule } of acknowledged) {
+      expect(path, rule).not.toBe(reviewed.node.path);
+      const covered = (raised.get(rule) ?? []).filter(
+        (resource) => resource === path || resource.startsWith(`${path}/`),
+      );
+      expect(covered, `${rule} acknowledged on ${path}, which raises no such finding`).not.toEqual([]);
+    }
+    const feedbackRole = reviewed.functions.feedback.role?.node.path;
+    expect(acknowledged.filter(({ path }) => path === feedbackRole)).toEqual([]);
   });
 });
