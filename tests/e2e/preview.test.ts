@@ -135,7 +135,8 @@ describe.skipIf(!existsSync(CHROMIUM))('digest preview in headless Chromium', ()
     await page.fill('#send-address', 'editor@example.org');
     await page.click('#send-form button');
     await page.getByText('Test message for 2026-W47 sent to e***@example.org').waitFor({ timeout: 5000 });
-    const outbox = join(digest, 'outbox');
+    // Test messages go to the outbox's own test/ folder, apart from the deliveries.
+    const outbox = join(digest, 'outbox', 'test');
     expect(readdirSync(outbox)).toHaveLength(1);
     const message = await simpleParser(readFileSync(join(outbox, readdirSync(outbox)[0] ?? '')));
     expect(message.subject).toMatch(/^\[Test\] Week 47: /);

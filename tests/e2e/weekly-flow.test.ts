@@ -8,6 +8,7 @@ import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { SNSEvent, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ledgerKeyOf } from '../../src/core/deliver.js';
 import { ROOT } from '../helpers/cli.js';
 import { type LocalDynamo, startLocalDynamo } from '../helpers/dynalite.js';
 import { type LocalS3, S3RVER_CREDENTIALS, startLocalS3 } from '../helpers/s3rver.js';
@@ -217,7 +218,11 @@ describe('the weekly flow, end to end on local servers, with the bundled functio
     expect(emails[0]?.subject).toMatch(/^Week 47: /);
     for (const email of SUBSCRIBERS) {
       const { Item } = await dynamo.client.send(
-        new GetCommand({ TableName: 'ledger', Key: { issueId: '2026-W47', recipient: email } }),
+        // The send function's destination: SES, with no configuration set in this environment.
+        new GetCommand({
+          TableName: 'ledger',
+          Key: { issueId: ledgerKeyOf('2026-W47', 'ses'), recipient: email },
+        }),
       );
       expect(Item).toMatchObject({ status: 'sent', messageId: expect.any(String) });
     }
