@@ -313,3 +313,48 @@ describe('digest send killed mid-run', () => {
     expect(perRecipient.size).toBeGreaterThanOrEqual(recipients - summary.unconfirmed);
   }, 120_000);
 });
+
+describe('digest send stopped with Ctrl-C', () => {
+  it('says "Stopped early", exits 1, and a re-run sends to the rest and to no one twice', async () => {
+    const digest = builtDigest();
+    const subscribers = subscriberList(300);
+    const outbox = join(digest, 'outbox');
+    const child = spawn(
+      process.execPath,
+      [
+        join(ROOT, 'bin', 'digest.js'),
+        'send',
+        '--digest',
+        digest,
+        '--subscribers',
+        subscribers,
+        '--rate',
+        '100',
+      ],
+      {
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    child.stdout?.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    while ((existsSync(outbox) ? readdirSync(outbox).length : 0) < 30 && child.exitCode === null)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    child.kill('SIGINT');
+    expect(await exited).toBe(1);
+    expect(stdout).toMatch(/^Stopped early: 2026-W47 through the file outbox/);
+    expect(stdout).not.toMatch(/^Sent 2026-W47/m);
+    const first = JSON.parse(readFileSync(join(digest, 'send-summary.json'), 'utf8'));
+    expect(first.notAttempted).toBeGreaterThan(0);
+    expect(first.unconfirmed).toBe(0);
+
+    const rest = await runDigest(['send', '--digest', digest, '--subscribers', subscribers]);
+    expect(rest.code).toBe(0);
+    const second = JSON.parse(readFileSync(join(digest, 'send-summary.json'), 'utf8'));
+    expect(second).toMatchObject({ alreadySent: first.sent, sent: 300 - first.sent, unconfirmed: 0 });
+    expect(readdirSync(outbox)).toHaveLength(300);
+  }, 60_000);
+});
