@@ -94,12 +94,18 @@ export async function benchSend(issue: Issue, work: string, buildRenders: number
     );
 
     const ledger = await LevelLedger.open(join(work, 'ses-ledger'));
+    // The pipeline's outbox is the one `digest send` opens: its own client, whose agents track
+    // each request (so only safe retries happen), from the standard credential chain.
+    process.env.AWS_ACCESS_KEY_ID ??= 'local';
+    process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+    process.env.AWS_REGION ??= 'us-east-1';
+    const outbox = new SesOutbox({ endpoint, maxSockets: concurrency });
     const pipeline = await timed(() =>
       deliverIssue(issue, recipients(messages, 'pipe'), {
         identity: IDENTITY,
         unsubscribeSecret: SECRET,
         ledger,
-        outbox: new SesOutbox({ client: client() }),
+        outbox,
         rateLimit: async () => {},
         concurrency,
       }),
