@@ -1,6 +1,7 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DigestError } from '../core/errors.js';
+import { awsHint } from './aws-errors.js';
 import { awsRegion } from './aws-region.js';
 
 /** A DynamoDB document client from the standard credential chain; `AWS_ENDPOINT_URL_DYNAMODB` points it at a local server. */
@@ -29,10 +30,9 @@ export function dynamoError(error: unknown, table: string): DigestError {
   const name = (error as { name?: string }).name ?? 'Error';
   const hint =
     name === 'ResourceNotFoundException'
-      ? `table ${table} does not exist: check the name (the CDK stack outputs it)`
-      : name === 'AccessDeniedException' || name === 'UnrecognizedClientException'
-        ? 'access denied: check your AWS credentials and IAM permissions'
-        : `${name}: ${(error as Error).message}`;
+      ? `table ${table} does not exist: check the name and the region (the CDK stack outputs the name)`
+      : (awsHint(error, 'DynamoDB', '--dynamodb-endpoint (or AWS_ENDPOINT_URL_DYNAMODB)') ??
+        `${name}: ${(error as Error).message}`);
   return new DigestError(`DynamoDB ${table}: ${hint}`, { cause: error });
 }
 

@@ -2,6 +2,7 @@ import { GetObjectCommand, paginateListObjectsV2, S3Client, type S3ClientConfig 
 import pLimit from 'p-limit';
 import { SourceError } from '../core/errors.js';
 import type { SourceFile } from '../core/types.js';
+import { awsHint } from './aws-errors.js';
 import { awsRegion } from './aws-region.js';
 
 export interface S3Location {
@@ -116,13 +117,7 @@ function s3Error(error: unknown, where: string, action: 'list' | 'read'): Source
   const hint =
     name === 'NoSuchBucket'
       ? 'the bucket does not exist: check the bucket name in --source'
-      : name === 'AccessDenied' || name === 'InvalidAccessKeyId' || name === 'SignatureDoesNotMatch'
-        ? 'access denied: check your AWS credentials and the bucket policy'
-        : name === 'CredentialsProviderError'
-          ? 'no AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY'
-          : /ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(String((error as Error).message ?? '')) ||
-              name === 'TimeoutError'
-            ? 'cannot reach S3: check the network or --s3-endpoint'
-            : `${name || 'error'}: ${(error as Error).message ?? String(error)}`;
+      : (awsHint(error, 'S3', '--s3-endpoint') ??
+        `${name || 'error'}: ${(error as Error).message ?? String(error)}`);
   return new SourceError(`cannot ${action} ${where}: ${hint}`, { cause: error });
 }

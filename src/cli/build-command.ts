@@ -52,7 +52,7 @@ export async function runBuild(settings: Settings): Promise<{ result: BuildResul
         }
       : {}),
   });
-  return { result, report: formatBuildReport(result, written) };
+  return { result, report: formatBuildReport(result, written, settings.source) };
 }
 
 /** Builds the digest the settings describe, from files already read, with compiled templates. */

@@ -4,7 +4,7 @@ import { describeBuild, runBuild } from './build-command.js';
 import { describeInspect, runInspect } from './inspect-command.js';
 import { describePreview, runPreview } from './preview-command.js';
 import { describeSend, runSend } from './send-command.js';
-import { resolveSettings, type SettingKey } from './settings.js';
+import { environmentWarnings, resolveSettings, type SettingKey } from './settings.js';
 import { registerSubscribers } from './subscribers-command.js';
 
 export const EXIT = { ok: 0, fatal: 1, usage: 2 } as const;
@@ -32,12 +32,13 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .description('Weekly briefing digest: build, preview and send one well-made email a week.')
     .option('--config <file>', 'settings file (default: digest.config.json when present)')
     .option('--debug', 'show stack traces with errors')
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.out(text.trimEnd()),
       writeErr: (text) => io.err(text.trimEnd()),
+      outputError: (text, write) => write(inOurVoice(text)),
     });
+  for (const warning of environmentWarnings(io.env)) io.err(`digest: ${warning}`);
 
   const settingsFor = (options: Record<string, unknown>) =>
     resolveSettings(flagsOf(options), io.env, program.opts<{ config?: string }>().config);
@@ -90,6 +91,16 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     exitCode = reportError(error, io, debug);
   }
   return exitCode;
+}
+
+/**
+ * Commander's own errors (unknown command or option, a missing value) in the voice of every
+ * other error: `digest: …` on one line, keeping its "did you mean" hint.
+ */
+function inOurVoice(text: string): string {
+  const [first = '', ...rest] = text.trim().split('\n');
+  const hint = rest.join(' ').match(/\(Did you mean (.+)\?\)/);
+  return `digest: ${first.replace(/^error: /, '')}${hint ? ` (did you mean ${hint[1]}?)` : ''}: run with --help for usage\n`;
 }
 
 /** Commander's option names are already the settings' keys (`--time-zone` → `timeZone`). */

@@ -3,7 +3,7 @@ import type { BuildResult } from '../core/build.js';
 import { formatDay, formatRange } from '../core/dates.js';
 
 /** The short summary `digest build` prints: what went in, what was left out and why, where to look. */
-export function formatBuildReport(result: BuildResult, written: string[]): string {
+export function formatBuildReport(result: BuildResult, written: string[], source: string): string {
   const { digest, output } = result;
   const { period } = digest;
   const when =
@@ -24,7 +24,7 @@ export function formatBuildReport(result: BuildResult, written: string[]): strin
       lines.push(`  ${index + 1}. ${item.title}`, `     ${item.file} — ${details}`);
     });
   } else {
-    lines.push('  No briefings fall in this period, so no digest was rendered. Try --week latest or --all.');
+    lines.push(`  ${nothingToRender(result, source)}`);
   }
   if (digest.skipped.length > 0) {
     lines.push('', `Skipped ${digest.skipped.length} file${digest.skipped.length === 1 ? '' : 's'}:`);
@@ -46,6 +46,19 @@ export function formatBuildReport(result: BuildResult, written: string[]): strin
       `Open ${html} in a browser to see the digest; digest.eml is the message a subscriber gets.`,
     );
   return lines.join('\n');
+}
+
+/** Why there is no digest, and the next step that can help (never one the editor already took). */
+function nothingToRender(result: BuildResult, source: string): string {
+  const { listed } = result.manifest.sources;
+  if (listed === 0) return `No briefings in ${source}: add .md, .txt or .json files, or check --source.`;
+  if (result.dates.length === 0)
+    return `None of the ${listed} file(s) in ${source} is a usable briefing: see why below.`;
+  const { kind } = result.digest.period;
+  if (kind === 'all') return 'No briefings, so no digest was rendered.';
+  const newest = new Date(Math.max(...result.dates.map(Number)));
+  const hint = kind === 'week' || kind === 'range' ? ' Try --week latest or --all.' : '';
+  return `No briefings fall in this period (the newest is dated ${formatDay(newest, result.digest.period.timeZone)}), so no digest was rendered.${hint}`;
 }
 
 function formatSize(bytes: number): string {

@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import * as z from 'zod';
 import { DEFAULT_MAX_BRIEFING_BYTES } from '../core/briefing.js';
 import type { ListIdentity } from '../core/compose.js';
+import { closestName } from '../core/did-you-mean.js';
 import { ConfigError, UsageError } from '../core/errors.js';
 import type { PeriodRequest } from '../core/period.js';
 
@@ -26,9 +27,18 @@ const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an https:// URL' }
 export const settingsSchema = z.object({
   source: z.string().min(1).default('briefings'),
   out: z.string().min(1).default('out'),
-  week: z.string().optional(),
-  since: z.string().optional(),
-  until: z.string().optional(),
+  week: z
+    .string()
+    .regex(/^(?:\d{4}-W\d{2}|latest)$/)
+    .optional(),
+  since: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional(),
+  until: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional(),
   all: z.boolean().default(false),
   now: z
     .string()
@@ -133,16 +143,52 @@ export function resolveSettings(
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const key = (issue?.path[0] ?? '') as SettingKey;
-    const where =
-      flags[key] !== undefined
-        ? `--${kebab(key)}`
-        : fromEnv[key] !== undefined
-          ? envName(key)
-          : `"${key}" in ${configPath ?? DEFAULT_CONFIG_FILE}`;
-    const ErrorType = flags[key] !== undefined ? UsageError : ConfigError;
-    throw new ErrorType(`${where} ${issue?.message ?? 'is not valid'}: fix the value`);
+    const requirement = REQUIREMENTS[key] ?? issue?.message ?? 'is not valid';
+    const value = JSON.stringify(merged[key]);
+    // The error names the value where it was given: a flag, an environment variable or the file.
+    if (flags[key] !== undefined) throw new UsageError(`--${kebab(key)} ${requirement} (got ${value})`);
+    if (fromEnv[key] !== undefined)
+      throw new ConfigError(`${envName(key)}=${env[envName(key)]}: ${requirement}`);
+    throw new ConfigError(`"${key}" in ${configPath ?? DEFAULT_CONFIG_FILE} ${requirement} (got ${value})`);
   }
   return parsed.data;
+}
+
+/** What a valid value is, in the product's words (the schema's own wording is for programmers). */
+const REQUIREMENTS: Partial<Record<SettingKey, string>> = {
+  week: 'must be an ISO week such as 2026-W47, or "latest"',
+  since: 'must be a date written YYYY-MM-DD',
+  until: 'must be a date written YYYY-MM-DD',
+  port: 'must be a whole number from 0 to 65535',
+  rate: 'must be a number of messages per second above 0',
+  concurrency: 'must be a whole number from 1 to 256',
+  maxBriefingBytes: 'must be a whole number of bytes above 0',
+  poll: 'must be a number of seconds above 0',
+  sesTimeout: 'must be a number of seconds above 0, at most 600',
+  test: 'must be an email address',
+  sampleRecipient: 'must be an email address',
+  unsubscribeMailto: 'must be an email address',
+  s3Endpoint: 'must be a URL such as http://127.0.0.1:4569',
+  sesEndpoint: 'must be a URL such as http://127.0.0.1:8005',
+  dynamodbEndpoint: 'must be a URL such as http://127.0.0.1:8000',
+  from: 'must be a sender such as "The Weekly Briefing <digest@example.com>"',
+};
+
+/**
+ * One warning per environment variable that looks like a setting but is none
+ * (`DIGEST_TIMEZONE` for `DIGEST_TIME_ZONE`): a misspelt variable is otherwise silently ignored.
+ */
+export function environmentWarnings(env: NodeJS.ProcessEnv): string[] {
+  const known = [
+    ...Object.keys(settingsSchema.shape).map((key) => envName(key as SettingKey)),
+    'DIGEST_DEBUG',
+  ];
+  return Object.keys(env)
+    .filter((name) => name.startsWith('DIGEST_') && !known.includes(name))
+    .map((name) => {
+      const guess = closestName(name, known);
+      return `warning: ${name} is not a setting and is ignored${guess ? `: did you mean ${guess}?` : ': see the README for the names'}`;
+    });
 }
 
 function readConfigFile(configPath: string | undefined): Partial<Record<SettingKey, unknown>> {
@@ -164,8 +210,11 @@ function readConfigFile(configPath: string | undefined): Partial<Record<SettingK
   }
   const known = new Set(Object.keys(settingsSchema.shape));
   const unknown = Object.keys(value).filter((key) => !known.has(key) && key !== '$schema');
-  if (unknown.length > 0) {
-    throw new ConfigError(`${path}: unknown setting "${unknown[0]}": check the spelling against the README`);
+  if (unknown[0] !== undefined) {
+    const guess = closestName(unknown[0], [...known]);
+    throw new ConfigError(
+      `${path}: unknown setting "${unknown[0]}": ${guess ? `did you mean "${guess}"?` : 'check the spelling against the README'}`,
+    );
   }
   return value as Partial<Record<SettingKey, unknown>>;
 }

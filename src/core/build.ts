@@ -35,6 +35,8 @@ export interface DigestManifest {
     note: string | null;
   }[];
   skipped: SkippedFile[];
+  /** Files the source listed, and of those, how many were read (the rest were over the size limit). */
+  sources: { listed: number; read: number };
   collapsedItems: string[];
   /** The per-recipient placeholders in message.html and message.txt, made for this render. */
   placeholders: Placeholders | null;
@@ -90,8 +92,9 @@ export async function buildDigest(
   });
 
   const dates = briefings.map((briefing) => briefing.date);
+  const sources = { listed: files.length, read: files.filter((file) => file.bytes !== undefined).length };
   if (digest.items.length === 0)
-    return { digest, dates, manifest: toManifest(digest, [], null, settings.now) };
+    return { digest, dates, manifest: toManifest(digest, sources, [], null, settings.now) };
 
   const rendered = await renderDigest(digest, templates, settings.publication);
   const viewInBrowserUrl = settings.archiveUrl.replaceAll('{issueId}', encodeURIComponent(digest.issueId));
@@ -102,7 +105,7 @@ export async function buildDigest(
   return {
     digest,
     dates,
-    manifest: toManifest(digest, rendered.collapsedItems, rendered.placeholders, settings.now),
+    manifest: toManifest(digest, sources, rendered.collapsedItems, rendered.placeholders, settings.now),
     output: {
       ...archived,
       template: { html: rendered.html, text: rendered.text, placeholders: rendered.placeholders },
@@ -115,6 +118,7 @@ export async function buildDigest(
 
 function toManifest(
   digest: Digest,
+  sources: DigestManifest['sources'],
   collapsedItems: string[],
   placeholders: Placeholders | null,
   now: Date,
@@ -143,6 +147,7 @@ function toManifest(
       note: item.note ?? null,
     })),
     skipped: digest.skipped,
+    sources,
     collapsedItems,
     placeholders,
     generatedAt: now.toISOString(),

@@ -50,12 +50,14 @@ export function resolvePeriod(
       };
     }
     case 'trailing': {
-      const start = now.minus({ days: request.days });
+      // Whole days in the time zone, today included, so the label, the id and the boundary agree.
+      const end = now.startOf('day').plus({ days: 1 });
+      const start = end.minus({ days: request.days });
       return {
-        id: `${start.toISODate()}_${now.toISODate()}`,
+        id: `${start.toISODate()}_${end.minus({ days: 1 }).toISODate()}`,
         kind: 'range',
         start: start.toJSDate(),
-        end: now.toJSDate(),
+        end: end.toJSDate(),
         timeZone,
       };
     }

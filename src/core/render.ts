@@ -1,4 +1,5 @@
 import Handlebars from 'handlebars';
+import { closestName } from './did-you-mean.js';
 import { TemplateError } from './errors.js';
 import { escapeHtml, inlineToHtml, inlineToText } from './inline.js';
 import type { Digest } from './types.js';
@@ -26,6 +27,8 @@ export interface CompiledTemplates {
   /** The item partial on its own, when there is one: the size guard weighs items with it. */
   item?: Handlebars.TemplateDelegate<ItemView>;
   files: TemplateFile[];
+  /** Problems that do not stop a render: a partial no template uses, most likely misnamed. */
+  warnings: string[];
 }
 
 export interface RenderedDigest {
@@ -77,7 +80,41 @@ export function compileTemplates(files: TemplateFile[]): CompiledTemplates {
     text: env.compile<DigestView>(tree(TEXT_TEMPLATE), { strict: true, noEscape: true }),
     ...(itemPartial ? { item: env.compile<ItemView>(tree(itemPartial.name)) } : {}),
     files,
+    warnings: unusedPartials(files),
   };
+}
+
+/** Partials no template refers to: usually a misnamed override (`items.hbs` for `item.hbs`). */
+function unusedPartials(files: TemplateFile[]): string[] {
+  const used = new Set<string>();
+  for (const file of files)
+    for (const match of file.source.matchAll(/\{\{~?#?>\s*([\w/.-]+)/g)) used.add(match[1] ?? '');
+  const partials = files.filter((file) => file.name.startsWith('partials/'));
+  const names = partials.map((file) => partialName(file.name));
+  return partials
+    .filter((file) => !used.has(partialName(file.name)))
+    .map((file) => {
+      const guess = closestName(
+        partialName(file.name),
+        names.filter((name) => used.has(name)),
+      );
+      const hint = guess ? `did you mean partials/${guess}.hbs?` : 'refer to it with {{> name}} or remove it';
+      return `${file.path} is not used by any template: ${hint}`;
+    });
+}
+
+/** The innermost block (`{{#if}}`, `{{#each}}`…) that is opened and never closed, with its line. */
+function unclosedBlock(source: string): { name: string; line: number } | undefined {
+  const open: { name: string; line: number }[] = [];
+  const withoutComments = source.replace(/\{\{!--[\s\S]*?--\}\}|\{\{![\s\S]*?\}\}/g, (comment) =>
+    comment.replace(/[^\n]/g, ' '),
+  );
+  for (const match of withoutComments.matchAll(/\{\{~?\s*([#/])>?\s*([\w.-]+)/g)) {
+    const line = withoutComments.slice(0, match.index).split('\n').length;
+    if (match[1] === '#') open.push({ name: match[2] ?? '', line });
+    else if (open.at(-1)?.name === match[2]) open.pop();
+  }
+  return open.at(-1);
 }
 
 function partialName(name: string): string {
@@ -89,6 +126,15 @@ function parse(env: typeof Handlebars, file: TemplateFile): hbs.AST.Program {
     return env.parse(file.source);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    const unclosed = /got 'EOF'/.test(message) ? unclosedBlock(file.source) : undefined;
+    if (unclosed) {
+      throw new TemplateError(
+        file.path,
+        unclosed.line,
+        `{{#${unclosed.name}}} opened here is never closed: add {{/${unclosed.name}}} where the block ends`,
+        { cause: error },
+      );
+    }
     const line = Number(/on line (\d+)/.exec(message)?.[1]) || undefined;
     const expecting = /Expecting (.*), got (.*)/.exec(message);
     const detail = expecting
@@ -176,7 +222,7 @@ export async function renderWithCollapsed(
     text: runTemplate(templates, templates.text, view),
     placeholders,
     collapsedItems: digest.items.slice(digest.items.length - collapsed).map((item) => item.id),
-    warnings,
+    warnings: [...templates.warnings, ...warnings],
   };
 }
 

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { formatRange } from './dates.js';
 import { inPeriod } from './period.js';
 import type { Briefing, Period, SkippedFile } from './types.js';
 
@@ -55,7 +56,9 @@ function newestFirst(a: Briefing, b: Briefing): number {
 function outsideReason(briefing: Briefing, period: Period): string {
   const day = DateTime.fromJSDate(briefing.date, { zone: period.timeZone }).toISODate();
   const side = briefing.date < period.start ? 'before' : 'after';
-  return `outside the period: dated ${day} (${briefing.dateOrigin}), ${side} ${period.id}`;
+  // Weeks are named as editors ask for them; other periods by the days they cover, as labelled.
+  const name = period.kind === 'week' ? period.id : formatRange(period.start, period.end, period.timeZone);
+  return `outside the period: dated ${day} (${briefing.dateOrigin}), ${side} ${name}`;
 }
 
 function fingerprint(briefing: Briefing): Set<string> {

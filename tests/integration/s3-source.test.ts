@@ -180,7 +180,7 @@ describe('digest build --source s3://…', () => {
     );
     expect(run.code).toBe(1);
     expect(run.stderr.trim()).toBe(
-      `digest: cannot list s3://${BUCKET}/briefings: access denied: check your AWS credentials and the bucket policy`,
+      `digest: cannot list s3://${BUCKET}/briefings: access denied: check your AWS credentials, the region (AWS_REGION) and the IAM permissions for S3`,
     );
   });
 });

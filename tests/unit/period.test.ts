@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { formatRange } from '../../src/core/dates.js';
 import { UsageError } from '../../src/core/errors.js';
-import { resolvePeriod } from '../../src/core/period.js';
+import { inPeriod, resolvePeriod } from '../../src/core/period.js';
 
 const now = new Date('2026-11-25T10:00:00Z');
 
@@ -49,10 +50,26 @@ describe('resolvePeriod', () => {
     });
   });
 
-  it('defaults to the 7 days ending now', () => {
+  it('defaults to the 7 whole days ending today, so the label, the id and the boundary agree', () => {
     const period = resolvePeriod({ kind: 'trailing', days: 7 }, { now, timeZone: 'UTC', dates: [] });
-    expect(period.start).toEqual(new Date('2026-11-18T10:00:00Z'));
-    expect(period.end).toEqual(now);
+    expect(period).toMatchObject({
+      id: '2026-11-19_2026-11-25',
+      start: new Date('2026-11-19T00:00:00Z'),
+      end: new Date('2026-11-26T00:00:00Z'),
+    });
+    expect(formatRange(period.start, period.end, 'UTC')).toBe('19–25 November 2026');
+    expect(inPeriod(new Date('2026-11-19T00:00:00Z'), period)).toBe(true);
+    expect(inPeriod(new Date('2026-11-18T23:59:59Z'), period)).toBe(false);
+  });
+
+  it('counts the default period in whole days of the configured time zone', () => {
+    const late = new Date('2026-11-25T23:30:00Z'); // already 26 November in Berlin
+    const period = resolvePeriod(
+      { kind: 'trailing', days: 7 },
+      { now: late, timeZone: 'Europe/Berlin', dates: [] },
+    );
+    expect(period.id).toBe('2026-11-20_2026-11-26');
+    expect(period.start).toEqual(new Date('2026-11-19T23:00:00Z'));
   });
 
   it.each([
