@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CsvSubscriberStore, type InvalidRow, readImportFile } from '../../src/adapters/subscribers-csv.js';
+import { CsvSubscriberStore, type InvalidRow } from '../../src/adapters/subscribers-csv.js';
+import { readImportFile } from '../../src/adapters/subscribers-import-file.js';
 import type { ImportOutcome, Subscriber } from '../../src/core/subscriber.js';
 import { temporaryFolder } from '../helpers/briefings.js';
 
@@ -33,7 +34,7 @@ describe('CsvSubscriberStore', () => {
       'Email,Name\nAna@Example.org,Ana\nnot-an-address,X\nben@example.com,Ben\nana@example.org,Ana Silva\n,Nobody\n',
     );
     expect(invalid).toEqual([
-      { line: 3, reason: '"not-an-address" is not a valid email address' },
+      { line: 3, reason: 'not an email address (no @)' },
       { line: 6, reason: 'the address is empty' },
     ]);
     expect(outcomes).toEqual({ 'ana@example.org': 'updated', 'ben@example.com': 'added' });
@@ -75,7 +76,11 @@ describe('CsvSubscriberStore', () => {
       'chen@example.net:bounced',
     ]);
     expect(invalid).toEqual([
-      { line: 3, reason: 'status "paused" is not one of active, unsubscribed, bounced, complained' },
+      {
+        line: 3,
+        reason:
+          'b***@example.com: status "paused" is not one of active, unsubscribed, bounced, complained — kept as it is and not mailed',
+      },
     ]);
   });
 
