@@ -125,7 +125,8 @@ export function readRow(record: CsvRecord, layout: Layout, fallbackTime: string)
       createdAt: cell('created_at') || fallbackTime,
       updatedAt: cell('updated_at') || fallbackTime,
     },
-    cells,
+    // The cells matter only for columns this store does not know; without any, keep the index small.
+    cells: layout.header.length > COLUMNS.length ? cells : [],
   };
 }
 

@@ -86,8 +86,7 @@ export class CsvSubscriberStore implements SubscriberStore {
           await checkHeaderCanGrow(this.path, file.layout);
           await index.addStoreRows(file.rows);
         }
-        const now = new Date().toISOString();
-        for await (const row of rows) onOutcome(row, await index.merge(row, now));
+        await index.merge(rows, new Date().toISOString(), onOutcome);
         await replaceFile(this.path, fileLines(file?.layout ?? NEW_FILE, index.rows()));
       } finally {
         await index.close();
