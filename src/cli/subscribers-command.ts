@@ -76,7 +76,7 @@ export function registerSubscribers(
           `Imported ${file} into ${settings.subscribers}: ${lines(imported)} imported, ${number(skipped.length)} skipped`,
           `  added ${number(counts.added)}, updated ${number(counts.updated)}, unchanged ${number(counts.unchanged)}, stayed suppressed ${number(counts['kept-suppressed'])} (unsubscribed, bounced, complained or unknown status)`,
           ...listed(`${lines(skipped.length)} of ${file} skipped:`, skipped),
-          ...listed(`${rows(held.length)} of ${settings.subscribers} kept as they are and not mailed:`, held),
+          ...listed(`${rows(held.length)} of ${settings.subscribers} kept as found and not mailed:`, held),
         ].join('\n'),
       );
     });
@@ -190,7 +190,7 @@ export function registerSubscribers(
         [
           `${number(total)} ${total === 1 ? 'subscriber' : 'subscribers'} in ${settings.subscribers}:`,
           ...SUBSCRIBER_STATUSES.map((status) => `  ${status.padEnd(13)}${number(counts[status])}`),
-          ...listed(`${rows(held.length)} kept as they are and not mailed:`, held),
+          ...listed(`${rows(held.length)} kept as found and not mailed:`, held),
         ].join('\n'),
       );
     });
