@@ -35,29 +35,34 @@ export async function* readCsvRecords(path: string): AsyncIterable<CsvRecord> {
     const result = await lines.next();
     return result.done ? undefined : result.value;
   };
-  for (let first = await next(); first; first = await next()) {
-    if (first.text.trim() === '') continue;
-    const taken = [first];
-    let text = first.text;
-    let result = splitCells(text);
-    while (result === 'unclosed' && taken.length < MAX_RECORD_LINES) {
-      const more = await next();
-      if (!more) break;
-      taken.push(more);
-      text += `\n${more.text}`;
-      result = splitCells(text);
+  try {
+    for (let first = await next(); first; first = await next()) {
+      if (first.text.trim() === '') continue;
+      const taken = [first];
+      let text = first.text;
+      let result = splitCells(text);
+      while (result === 'unclosed' && taken.length < MAX_RECORD_LINES) {
+        const more = await next();
+        if (!more) break;
+        taken.push(more);
+        text += `\n${more.text}`;
+        result = splitCells(text);
+      }
+      if (Array.isArray(result)) {
+        yield { line: first.number, raw: taken.map((line) => line.raw).join('\n'), cells: result };
+        continue;
+      }
+      // Blame the first line only; the lines pulled in after it are read again on their own.
+      reread.unshift(...taken.slice(1));
+      yield {
+        line: first.number,
+        raw: first.raw,
+        problem: result === 'unclosed' || taken.length > 1 ? 'unclosed quote' : result.problem,
+      };
     }
-    if (Array.isArray(result)) {
-      yield { line: first.number, raw: taken.map((line) => line.raw).join('\n'), cells: result };
-      continue;
-    }
-    // Blame the first line only; the lines pulled in after it are read again on their own.
-    reread.unshift(...taken.slice(1));
-    yield {
-      line: first.number,
-      raw: first.raw,
-      problem: result === 'unclosed' || taken.length > 1 ? 'unclosed quote' : result.problem,
-    };
+  } finally {
+    // A reader that stops early (a lookup that found its row) closes the file.
+    await lines.return?.();
   }
 }
 

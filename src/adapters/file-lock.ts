@@ -37,7 +37,9 @@ export async function withFileLock<T>(
   try {
     return await work();
   } finally {
-    await unlink(lockPath).catch(() => {});
+    // Only our own lock: one wrongly taken over (a pid from another machine) belongs to its taker.
+    if ((await readFile(lockPath, 'utf8').catch(() => '')) === `${process.pid}\n`)
+      await unlink(lockPath).catch(() => {});
   }
 }
 

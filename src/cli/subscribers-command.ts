@@ -26,7 +26,7 @@ export function registerSubscribers(
   out: Output,
   err: Output,
 ): void {
-  const withStore = <T>(settings: Settings, work: (store: SubscriberStore) => Promise<T>, held?: string[]) =>
+  const withStore = <T>(settings: Settings, work: (store: SubscriberStore) => Promise<T>, held?: RowReport) =>
     withOpenStore(settings, work, held, (pid) =>
       err(
         `digest: ${settings.subscribers} is being changed by another digest (pid ${pid ?? 'unknown'}); waiting for it to finish…`,
@@ -53,15 +53,15 @@ export function registerSubscribers(
     .action(async (file: string, options: Record<string, unknown>) => {
       const settings = settingsFor(options);
       const { openImportFile } = await import('../adapters/subscribers-import-file.js');
-      const skipped: string[] = [];
-      const held: string[] = [];
+      const skipped = new RowReport();
+      const held = new RowReport();
       const counts: Record<ImportOutcome, number> = {
         added: 0,
         updated: 0,
         unchanged: 0,
         'kept-suppressed': 0,
       };
-      const importRows = await openImportFile(file, (row) => skipped.push(rowLine(row)));
+      const importRows = await openImportFile(file, (row) => skipped.add(row));
       await withStore(
         settings,
         (store) =>
@@ -73,10 +73,10 @@ export function registerSubscribers(
       const imported = Object.values(counts).reduce((sum, count) => sum + count, 0);
       out(
         [
-          `Imported ${file} into ${settings.subscribers}: ${lines(imported)} imported, ${number(skipped.length)} skipped`,
+          `Imported ${file} into ${settings.subscribers}: ${lines(imported)} imported, ${number(skipped.count)} skipped`,
           `  added ${number(counts.added)}, updated ${number(counts.updated)}, unchanged ${number(counts.unchanged)}, stayed suppressed ${number(counts['kept-suppressed'])} (unsubscribed, bounced, complained or unknown status)`,
-          ...listed(`${lines(skipped.length)} of ${file} skipped:`, skipped),
-          ...listed(`${rows(held.length)} of ${settings.subscribers} kept as found and not mailed:`, held),
+          ...skipped.lines(`${lines(skipped.count)} of ${file} skipped:`),
+          ...held.lines(`${rows(held.count)} of ${settings.subscribers} kept as found and not mailed:`),
         ].join('\n'),
       );
     });
@@ -120,7 +120,7 @@ export function registerSubscribers(
     .action(async (options: Record<string, unknown>) => {
       const settings = settingsFor(options);
       const status = options.status as SubscriberStatus | undefined;
-      const held: string[] = [];
+      const held = new RowReport();
       out(csvLine(['email', 'status', 'name', 'created_at', 'updated_at']));
       await withStore(
         settings,
@@ -140,9 +140,9 @@ export function registerSubscribers(
         },
         held,
       );
-      if (held.length > 0) {
+      if (held.count > 0) {
         err(
-          `digest: ${rows(held.length)} of ${settings.subscribers} not listed (kept in the file, not mailed): see "digest subscribers count"`,
+          `digest: ${rows(held.count)} of ${settings.subscribers} not listed (kept in the file, not mailed): see "digest subscribers count"`,
         );
       }
     });
@@ -177,7 +177,7 @@ export function registerSubscribers(
         SubscriberStatus,
         number
       >;
-      const held: string[] = [];
+      const held = new RowReport();
       await withStore(
         settings,
         async (store) => {
@@ -190,7 +190,7 @@ export function registerSubscribers(
         [
           `${number(total)} ${total === 1 ? 'subscriber' : 'subscribers'} in ${settings.subscribers}:`,
           ...SUBSCRIBER_STATUSES.map((status) => `  ${status.padEnd(13)}${number(counts[status])}`),
-          ...listed(`${rows(held.length)} kept as found and not mailed:`, held),
+          ...held.lines(`${rows(held.count)} kept as found and not mailed:`),
         ].join('\n'),
       );
     });
@@ -200,10 +200,10 @@ export function registerSubscribers(
 async function withOpenStore<T>(
   settings: Settings,
   work: (store: SubscriberStore) => Promise<T>,
-  held: string[] | undefined,
+  held: RowReport | undefined,
   onLockWait: (holderPid: number | undefined) => void,
 ): Promise<T> {
-  const store = await openSubscriberStore(settings, held && ((row) => held.push(rowLine(row))), {
+  const store = await openSubscriberStore(settings, held && ((row) => held.add(row)), {
     onLockWait,
   });
   try {
@@ -223,18 +223,25 @@ async function* once<T>(item: T): AsyncIterable<T> {
   yield item;
 }
 
-function rowLine(row: InvalidRow): string {
-  return `line ${row.line}: ${row.reason}`;
-}
+/** Rows that could not be used: how many, and the first 50 as report lines (a broken file can have millions). */
+class RowReport {
+  count = 0;
+  private readonly first: string[] = [];
 
-/** A heading and its first 50 items, indented; nothing when there are none. */
-function listed(heading: string, items: string[]): string[] {
-  if (items.length === 0) return [];
-  return [
-    `  ${heading}`,
-    ...items.slice(0, 50).map((item) => `    - ${item}`),
-    ...(items.length > 50 ? [`    … and ${number(items.length - 50)} more`] : []),
-  ];
+  add(row: InvalidRow): void {
+    this.count++;
+    if (this.first.length < 50) this.first.push(`line ${row.line}: ${row.reason}`);
+  }
+
+  /** The heading and the rows, indented; nothing when there are none. */
+  lines(heading: string): string[] {
+    if (this.count === 0) return [];
+    return [
+      `  ${heading}`,
+      ...this.first.map((line) => `    - ${line}`),
+      ...(this.count > this.first.length ? [`    … and ${number(this.count - this.first.length)} more`] : []),
+    ];
+  }
 }
 
 const number = (value: number) => value.toLocaleString('en-US');
