@@ -1,60 +1,74 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rename, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { ClassicLevel } from 'classic-level';
-import { parse } from 'csv-parse';
-import { stringify } from 'csv-stringify';
-import { normalizeAddress } from '../core/address.js';
+import { rm, stat } from 'node:fs/promises';
 import { DigestError } from '../core/errors.js';
-import {
-  type ImportOutcome,
-  type ImportRow,
-  mergeImport,
-  SUBSCRIBER_STATUSES,
-  type Subscriber,
-  type SubscriberStatus,
-  type SubscriberStore,
+import type {
+  ImportOutcome,
+  ImportRow,
+  Subscriber,
+  SubscriberStatus,
+  SubscriberStore,
 } from '../core/subscriber.js';
+import { readCsvRecords } from './csv.js';
+import { withFileLock } from './file-lock.js';
+import { makeWorkingFolder, removeLeftovers, replaceFile } from './file-replace.js';
+import { ImportIndex } from './subscribers-csv-index.js';
+import {
+  addressOf,
+  checkHeaderCanGrow,
+  fileLines,
+  type Layout,
+  layoutOf,
+  NEW_FILE,
+  readRow,
+  type StoreRow,
+  withStatus,
+} from './subscribers-csv-rows.js';
 
-const COLUMNS = ['email', 'status', 'name', 'created_at', 'updated_at'] as const;
-
-/** A row of the store file that could not be used, with its line number. */
+/** A row that could not be used, with its line number; the reason never shows an address in clear. */
 export interface InvalidRow {
   line: number;
   reason: string;
 }
 
+export interface CsvStoreOptions {
+  /** How long a change waits for another process that is changing the file (default: 10 minutes). */
+  lockTimeoutMs?: number;
+  /** Called when a change starts waiting for another process that is changing the file. */
+  onLockWait?: (holderPid: number | undefined) => void;
+}
+
 /**
  * Subscribers in a local CSV file (`email,status,name,created_at,updated_at`; only `email` is
- * required). Reading streams the file; changes are written to a new file that replaces the old
- * one in one rename, so a crash never leaves half a list. Imports merge through a temporary
- * on-disk index, so memory stays flat whatever the list size.
+ * required). Reading streams the file. Every change takes the file's lock (`FILE.lock`), so one
+ * process changes it at a time and an unsubscribe during a long import waits for it instead of
+ * being overwritten; the new list is written beside the old one and renamed over it once flushed
+ * to disk, so a crash or `kill -9` leaves the old list or the new one, never half of one. Imports
+ * merge through an on-disk index, so memory stays flat whatever the list size.
+ *
+ * Cells are written formula-safe (see `csvLine`): people open this file in spreadsheets, and
+ * names come from import files; reading removes the guard again, so values round-trip.
  */
 export class CsvSubscriberStore implements SubscriberStore {
   constructor(
     readonly path: string,
     private readonly onInvalid: (row: InvalidRow) => void = () => {},
+    private readonly options: CsvStoreOptions = {},
   ) {}
 
   async *all(): AsyncIterable<Subscriber> {
-    const fallbackTime = await this.modifiedTime();
-    if (!fallbackTime) {
+    const file = await this.open();
+    if (!file) {
       throw new DigestError(
         `subscribers file not found: ${this.path}: add subscribers with "digest subscribers import FILE.csv"`,
       );
     }
-    for await (const { record, line } of csvRecords(this.path)) {
-      const subscriber = toSubscriber(record, fallbackTime);
-      if ('reason' in subscriber) this.onInvalid({ line, reason: subscriber.reason });
-      else yield subscriber;
-    }
+    for await (const row of file.rows) if (row.kind === 'subscriber') yield row.subscriber;
   }
 
   async get(email: string): Promise<Subscriber | undefined> {
-    if (!(await this.modifiedTime())) return undefined;
-    for await (const subscriber of this.all()) if (subscriber.email === email) return subscriber;
+    const file = await this.open();
+    if (!file) return undefined;
+    for await (const row of file.rows)
+      if (row.kind === 'subscriber' && row.subscriber.email === email) return row.subscriber;
     return undefined;
   }
 
@@ -62,154 +76,96 @@ export class CsvSubscriberStore implements SubscriberStore {
     rows: AsyncIterable<ImportRow>,
     onOutcome: (row: ImportRow, outcome: ImportOutcome) => void,
   ): Promise<void> {
-    const folder = await mkdtemp(join(tmpdir(), 'digest-import-'));
-    const index = new ClassicLevel<string, Subscriber>(folder, { valueEncoding: 'json' });
-    try {
-      await index.open();
-      if (await this.modifiedTime()) {
-        let batch = index.batch();
-        for await (const subscriber of this.all()) {
-          batch.put(subscriber.email, subscriber);
-          if (batch.length >= 1000) {
-            await batch.write();
-            batch = index.batch();
-          }
+    await this.changing(async () => {
+      const folder = await makeWorkingFolder(this.path, 'index');
+      const index = new ImportIndex(folder);
+      try {
+        await index.open();
+        const file = await this.open();
+        if (file) {
+          await checkHeaderCanGrow(this.path, file.layout);
+          await index.addStoreRows(file.rows);
         }
-        await batch.write();
+        await index.merge(rows, new Date().toISOString(), onOutcome);
+        await replaceFile(this.path, fileLines(file?.layout ?? NEW_FILE, index.rows()));
+      } finally {
+        await index.close();
+        await rm(folder, { recursive: true, force: true });
       }
-      const now = new Date().toISOString();
-      for await (const row of rows) {
-        const { subscriber, outcome } = mergeImport(await index.get(row.email), row, now);
-        if (outcome === 'added' || outcome === 'updated') await index.put(row.email, subscriber);
-        onOutcome(row, outcome);
-      }
-      await this.replaceWith(index.values());
-    } finally {
-      await index.close();
-      await rm(folder, { recursive: true, force: true });
-    }
+    });
   }
 
+  /** Also the way back for an address held with an unknown status (a confirmation, an unsubscribe). */
   async setStatus(email: string, status: SubscriberStatus, now: string): Promise<boolean> {
-    if (!(await this.modifiedTime())) return false;
-    let found = false;
-    const self = this;
-    await this.replaceWith(
-      (async function* () {
-        for await (const subscriber of self.all()) {
-          if (subscriber.email === email) {
+    return this.changing(async () => {
+      const file = await this.open();
+      if (!file) return false;
+      await checkHeaderCanGrow(this.path, file.layout);
+      let found = false;
+      const path = this.path;
+      const changed = (async function* () {
+        for await (const row of file.rows) {
+          if (addressOf(row) !== email) yield row;
+          else {
             found = true;
-            yield { ...subscriber, status, updatedAt: now };
-          } else yield subscriber;
+            yield withStatus(row, status, now, file.layout, path);
+          }
         }
-      })(),
-    );
-    return found;
+      })();
+      await replaceFile(this.path, fileLines(file.layout, changed));
+      return found;
+    });
   }
 
   async close(): Promise<void> {}
 
+  /** Runs a read-modify-rename of the file under its lock, after clearing what killed runs left. */
+  private changing<T>(work: () => Promise<T>): Promise<T> {
+    return withFileLock(
+      this.path,
+      async () => {
+        await removeLeftovers(this.path);
+        return work();
+      },
+      {
+        ...(this.options.lockTimeoutMs !== undefined ? { timeoutMs: this.options.lockTimeoutMs } : {}),
+        ...(this.options.onLockWait ? { onWait: this.options.onLockWait } : {}),
+      },
+    );
+  }
+
+  /** The file's layout and rows (held rows are reported as they pass); undefined when there is no file. */
+  private async open(): Promise<{ layout: Layout; rows: AsyncIterable<StoreRow> } | undefined> {
+    const fallbackTime = await this.modifiedTime();
+    if (!fallbackTime) return undefined;
+    const records = readCsvRecords(this.path)[Symbol.asyncIterator]();
+    const first = await records.next();
+    if (first.done) return { layout: NEW_FILE, rows: (async function* () {})() };
+    const layout = layoutOf(first.value, this.path);
+    const onInvalid = this.onInvalid;
+    const rows = (async function* () {
+      try {
+        for (let next = await records.next(); !next.done; next = await records.next()) {
+          const row = readRow(next.value, layout, fallbackTime);
+          if (row.kind === 'held') onInvalid({ line: row.line, reason: row.reason });
+          yield row;
+        }
+      } finally {
+        await records.return?.();
+      }
+    })();
+    return { layout, rows };
+  }
+
   private async modifiedTime(): Promise<string | undefined> {
     try {
-      return (await stat(this.path)).mtime.toISOString();
+      const info = await stat(this.path);
+      if (info.isDirectory())
+        throw new DigestError(`${this.path} is a folder, not a file: give the path of the CSV`);
+      return info.mtime.toISOString();
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
     }
-  }
-
-  /** Writes subscribers to a new file beside the store, then renames it over the store. */
-  private async replaceWith(subscribers: AsyncIterable<Subscriber>): Promise<void> {
-    const temporary = join(dirname(this.path), `.${Date.now()}-${process.pid}.subscribers.tmp`);
-    const rows = (async function* () {
-      for await (const subscriber of subscribers) {
-        yield [
-          subscriber.email,
-          subscriber.status,
-          subscriber.name ?? '',
-          subscriber.createdAt,
-          subscriber.updatedAt,
-        ];
-      }
-    })();
-    try {
-      await pipeline(rows, stringify({ header: true, columns: [...COLUMNS] }), createWriteStream(temporary));
-      await rename(temporary, this.path);
-    } catch (error) {
-      await rm(temporary, { force: true });
-      throw error;
-    }
-  }
-}
-
-function toSubscriber(record: Record<string, string>, fallbackTime: string): Subscriber | { reason: string } {
-  const address = normalizeAddress(record.email ?? '');
-  if (!address.ok) return { reason: address.reason };
-  const status = (record.status || 'active').toLowerCase();
-  if (!SUBSCRIBER_STATUSES.includes(status as SubscriberStatus)) {
-    return { reason: `status "${record.status}" is not one of ${SUBSCRIBER_STATUSES.join(', ')}` };
-  }
-  return {
-    email: address.email,
-    status: status as SubscriberStatus,
-    ...(record.name ? { name: record.name } : {}),
-    createdAt: record.created_at || fallbackTime,
-    updatedAt: record.updated_at || fallbackTime,
-  };
-}
-
-/**
- * Reads an import file (CSV with an `email` column; `name` and `status` optional), validating and
- * normalising each row. Bad rows are reported with their line number; nothing else is dropped.
- */
-export async function* readImportFile(
-  path: string,
-  onInvalid: (row: InvalidRow) => void,
-): AsyncIterable<ImportRow> {
-  let checkedHeader = false;
-  for await (const { record, line } of csvRecords(path)) {
-    if (!checkedHeader) {
-      if (!('email' in record))
-        throw new DigestError(`${path}: the first line must be a header with an "email" column`);
-      checkedHeader = true;
-    }
-    const address = normalizeAddress(record.email ?? '');
-    if (!address.ok) {
-      onInvalid({ line, reason: address.reason });
-      continue;
-    }
-    const status = record.status?.toLowerCase();
-    if (status && !SUBSCRIBER_STATUSES.includes(status as SubscriberStatus)) {
-      onInvalid({
-        line,
-        reason: `status "${record.status}" is not one of ${SUBSCRIBER_STATUSES.join(', ')}`,
-      });
-      continue;
-    }
-    yield {
-      email: address.email,
-      ...(record.name ? { name: record.name } : {}),
-      ...(status ? { status: status as SubscriberStatus } : {}),
-    };
-  }
-}
-
-/** The rows of a CSV file with a header line, keyed by lower-cased column name, with their line numbers. */
-async function* csvRecords(path: string): AsyncIterable<{ record: Record<string, string>; line: number }> {
-  const parser = createReadStream(path).pipe(
-    parse({
-      columns: (header: string[]) => header.map((name) => name.trim().toLowerCase()),
-      skip_empty_lines: true,
-      trim: true,
-      bom: true,
-      relax_column_count: true,
-      info: true,
-    }),
-  );
-  for await (const { record, info } of parser as AsyncIterable<{
-    record: Record<string, string>;
-    info: { lines: number };
-  }>) {
-    yield { record, line: info.lines };
   }
 }

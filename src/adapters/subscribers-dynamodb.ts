@@ -5,33 +5,43 @@ import {
   paginateScan,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { maskAddress } from '../core/address.js';
 import { forEachConcurrent } from '../core/concurrency.js';
 import {
   type ImportOutcome,
   type ImportRow,
+  knownStatus,
   mergeImport,
   type Subscriber,
   type SubscriberStatus,
   type SubscriberStore,
+  unknownStatusReason,
 } from '../core/subscriber.js';
 import { conditionally, dynamoError, explained, isConditionFailure } from './dynamodb.js';
 
 /**
  * Subscribers in a DynamoDB table keyed by the normalised address (`email`). Adding is a
  * conditional put, so an import can never overwrite, and so never resurrect, an address that
- * unsubscribed, bounced or complained.
+ * unsubscribed, bounced or complained. An item whose status this version does not know (see
+ * `knownStatus`) is suppressed: never handed out, left alone by imports, reported to `onSkipped`.
  */
 export class DynamoSubscriberStore implements SubscriberStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly table: string,
     private readonly concurrency = 16,
+    /** Told why an item is not handed out (address masked). */
+    private readonly onSkipped: (reason: string) => void = () => {},
   ) {}
 
   async *all(): AsyncIterable<Subscriber> {
     try {
       for await (const page of paginateScan({ client: this.client }, { TableName: this.table })) {
-        for (const item of page.Items ?? []) yield item as Subscriber;
+        for (const item of page.Items ?? []) {
+          const subscriber = asSubscriber(item);
+          if (subscriber) yield subscriber;
+          else this.onSkipped(skipReason(item));
+        }
       }
     } catch (error) {
       throw dynamoError(error, this.table);
@@ -39,10 +49,8 @@ export class DynamoSubscriberStore implements SubscriberStore {
   }
 
   async get(email: string): Promise<Subscriber | undefined> {
-    const { Item } = await explained(this.table, () =>
-      this.client.send(new GetCommand({ TableName: this.table, Key: { email }, ConsistentRead: true })),
-    );
-    return Item as Subscriber | undefined;
+    const item = await this.item(email);
+    return item && asSubscriber(item);
   }
 
   async importRows(
@@ -69,6 +77,13 @@ export class DynamoSubscriberStore implements SubscriberStore {
 
   async close(): Promise<void> {}
 
+  private async item(email: string): Promise<Record<string, unknown> | undefined> {
+    const { Item } = await explained(this.table, () =>
+      this.client.send(new GetCommand({ TableName: this.table, Key: { email }, ConsistentRead: true })),
+    );
+    return Item;
+  }
+
   private async importOne(row: ImportRow): Promise<ImportOutcome> {
     const now = new Date().toISOString();
     const { subscriber: added } = mergeImport(undefined, row, now);
@@ -84,7 +99,10 @@ export class DynamoSubscriberStore implements SubscriberStore {
       return 'added';
     } catch (error) {
       if (!isConditionFailure(error)) throw dynamoError(error, this.table);
-      const existing = (error as { Item?: Subscriber }).Item ?? (await this.get(row.email));
+      const item = (error as { Item?: Record<string, unknown> }).Item ?? (await this.item(row.email));
+      const existing = item && asSubscriber(item);
+      // An unknown status is suppressed (as is an item deleted since the put: nothing is written).
+      if (!existing) return 'kept-suppressed';
       const { subscriber, outcome } = mergeImport(existing, row, now);
       if (outcome !== 'updated') return outcome;
       // Only an address that is still active may change: a concurrent unsubscribe wins.
@@ -102,4 +120,15 @@ export class DynamoSubscriberStore implements SubscriberStore {
       return updated ? 'updated' : 'kept-suppressed';
     }
   }
+}
+
+/** The item as a subscriber, or undefined when its status is not one this version knows. */
+function asSubscriber(item: Record<string, unknown>): Subscriber | undefined {
+  const status = knownStatus(item.status);
+  return status && typeof item.email === 'string' ? ({ ...item, status } as Subscriber) : undefined;
+}
+
+function skipReason(item: Record<string, unknown>): string {
+  const address = typeof item.email === 'string' ? maskAddress(item.email) : 'an item without an address';
+  return `${address}: ${unknownStatusReason(String(item.status ?? ''))} — kept as it is and not mailed`;
 }

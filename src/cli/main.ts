@@ -83,7 +83,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     });
   });
 
-  registerSubscribers(program, settingsFor, io.out);
+  registerSubscribers(program, settingsFor, io.out, io.err);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

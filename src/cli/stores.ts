@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { InvalidRow } from '../adapters/subscribers-csv.js';
+import type { CsvStoreOptions, InvalidRow } from '../adapters/subscribers-csv.js';
 import { UsageError } from '../core/errors.js';
 import type { DeliveryLedger } from '../core/ledger.js';
 import type { Outbox } from '../core/outbox.js';
@@ -13,6 +13,7 @@ import type { Settings } from './settings.js';
 export async function openSubscriberStore(
   settings: Settings,
   onInvalid?: (row: InvalidRow) => void,
+  csvOptions?: CsvStoreOptions,
 ): Promise<SubscriberStore> {
   if (settings.subscribers.startsWith('dynamodb:')) {
     const { createDocumentClient, parseDynamoUrl } = await import('../adapters/dynamodb.js');
@@ -23,7 +24,7 @@ export async function openSubscriberStore(
     return new DynamoSubscriberStore(createDocumentClient(dynamoEndpoint(settings)), table);
   }
   const { CsvSubscriberStore } = await import('../adapters/subscribers-csv.js');
-  return new CsvSubscriberStore(settings.subscribers, onInvalid);
+  return new CsvSubscriberStore(settings.subscribers, onInvalid, csvOptions);
 }
 
 export async function openLedger(settings: Settings): Promise<{ ledger: DeliveryLedger; label: string }> {

@@ -1,5 +1,7 @@
 import { type Command, Option } from 'commander';
-import { normalizeAddress } from '../core/address.js';
+import { csvLine } from '../adapters/csv.js';
+import type { InvalidRow } from '../adapters/subscribers-csv.js';
+import { maskAddress, normalizeAddress } from '../core/address.js';
 import { DigestError, UsageError } from '../core/errors.js';
 import {
   type ImportOutcome,
@@ -14,8 +16,22 @@ import { openSubscriberStore } from './stores.js';
 type Output = (text: string) => void;
 type WithSettings = (options: Record<string, unknown>) => Settings;
 
-/** `digest subscribers import|add|list|unsubscribe|count` on the store named by --subscribers. */
-export function registerSubscribers(program: Command, settingsFor: WithSettings, out: Output): void {
+/**
+ * `digest subscribers import|add|list|unsubscribe|count` on the store named by --subscribers.
+ * Only `list` prints addresses (it is the export); every other message and report masks them.
+ */
+export function registerSubscribers(
+  program: Command,
+  settingsFor: WithSettings,
+  out: Output,
+  err: Output,
+): void {
+  const withStore = <T>(settings: Settings, work: (store: SubscriberStore) => Promise<T>, held?: RowReport) =>
+    withOpenStore(settings, work, held, (pid) =>
+      err(
+        `digest: ${settings.subscribers} is being changed by another digest (pid ${pid ?? 'unknown'}); waiting for it to finish…`,
+      ),
+    );
   const group = program
     .command('subscribers')
     .summary('manage the subscriber list (a CSV file or a DynamoDB table)')
@@ -36,33 +52,31 @@ export function registerSubscribers(program: Command, settingsFor: WithSettings,
     .addOption(dynamoOption())
     .action(async (file: string, options: Record<string, unknown>) => {
       const settings = settingsFor(options);
-      const { readImportFile } = await import('../adapters/subscribers-csv.js');
-      const invalid: string[] = [];
+      const { openImportFile } = await import('../adapters/subscribers-import-file.js');
+      const skipped = new RowReport();
+      const held = new RowReport();
       const counts: Record<ImportOutcome, number> = {
         added: 0,
         updated: 0,
         unchanged: 0,
         'kept-suppressed': 0,
       };
-      await withStore(settings, (store) =>
-        store.importRows(
-          readImportFile(file, (row) => invalid.push(`line ${row.line}: ${row.reason}`)),
-          (_row, outcome) => {
+      const importRows = await openImportFile(file, (row) => skipped.add(row));
+      await withStore(
+        settings,
+        (store) =>
+          store.importRows(importRows, (_row, outcome) => {
             counts[outcome]++;
-          },
-        ),
-      ).catch((error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENOENT') throw new UsageError(`import file not found: ${file}`);
-        throw error;
-      });
+          }),
+        held,
+      );
+      const imported = Object.values(counts).reduce((sum, count) => sum + count, 0);
       out(
         [
-          `Imported ${file} into ${settings.subscribers}:`,
-          `  added ${counts.added}, updated ${counts.updated}, unchanged ${counts.unchanged}, kept unsubscribed/bounced/complained ${counts['kept-suppressed']}`,
-          ...(invalid.length
-            ? [`  ${invalid.length} line(s) skipped:`, ...invalid.slice(0, 50).map((line) => `    - ${line}`)]
-            : []),
-          ...(invalid.length > 50 ? [`    … and ${invalid.length - 50} more`] : []),
+          `Imported ${file} into ${settings.subscribers}: ${lines(imported)} imported, ${number(skipped.count)} skipped`,
+          `  added ${number(counts.added)}, updated ${number(counts.updated)}, unchanged ${number(counts.unchanged)}, stayed suppressed ${number(counts['kept-suppressed'])} (unsubscribed, bounced, complained or unknown status)`,
+          ...skipped.lines(`${lines(skipped.count)} of ${file} skipped:`),
+          ...held.lines(`${rows(held.count)} of ${settings.subscribers} kept as found and not mailed:`),
         ].join('\n'),
       );
     });
@@ -86,12 +100,13 @@ export function registerSubscribers(program: Command, settingsFor: WithSettings,
           outcome = result;
         }),
       );
+      const masked = maskAddress(row.email);
       out(
         {
-          added: `Added ${row.email}.`,
-          updated: `Updated ${row.email}.`,
-          unchanged: `${row.email} is already subscribed.`,
-          'kept-suppressed': `${row.email} unsubscribed, bounced or complained earlier, so it stays off the list.`,
+          added: `Added ${masked}.`,
+          updated: `Updated ${masked}.`,
+          unchanged: `${masked} is already subscribed.`,
+          'kept-suppressed': `${masked} unsubscribed, bounced, complained or has an unknown status, so it stays off the list.`,
         }[outcome],
       );
     });
@@ -105,23 +120,31 @@ export function registerSubscribers(program: Command, settingsFor: WithSettings,
     .action(async (options: Record<string, unknown>) => {
       const settings = settingsFor(options);
       const status = options.status as SubscriberStatus | undefined;
-      out('email,status,name,created_at,updated_at');
-      await withStore(settings, async (store) => {
-        for await (const subscriber of store.all()) {
-          if (status && subscriber.status !== status) continue;
-          out(
-            [
-              subscriber.email,
-              subscriber.status,
-              subscriber.name ?? '',
-              subscriber.createdAt,
-              subscriber.updatedAt,
-            ]
-              .map(csvField)
-              .join(','),
-          );
-        }
-      });
+      const held = new RowReport();
+      out(csvLine(['email', 'status', 'name', 'created_at', 'updated_at']));
+      await withStore(
+        settings,
+        async (store) => {
+          for await (const subscriber of store.all()) {
+            if (status && subscriber.status !== status) continue;
+            out(
+              csvLine([
+                subscriber.email,
+                subscriber.status,
+                subscriber.name ?? '',
+                subscriber.createdAt,
+                subscriber.updatedAt,
+              ]),
+            );
+          }
+        },
+        held,
+      );
+      if (held.count > 0) {
+        err(
+          `digest: ${rows(held.count)} of ${settings.subscribers} not listed (kept in the file, not mailed): see "digest subscribers count"`,
+        );
+      }
     });
 
   group
@@ -137,8 +160,10 @@ export function registerSubscribers(program: Command, settingsFor: WithSettings,
         store.setStatus(address, 'unsubscribed', new Date().toISOString()),
       );
       if (!found)
-        throw new DigestError(`${address} is not on the list ${settings.subscribers}: nothing changed`);
-      out(`Unsubscribed ${address}.`);
+        throw new DigestError(
+          `${maskAddress(address)} is not on the list ${settings.subscribers}: nothing changed`,
+        );
+      out(`Unsubscribed ${maskAddress(address)}.`);
     });
 
   group
@@ -148,27 +173,39 @@ export function registerSubscribers(program: Command, settingsFor: WithSettings,
     .addOption(dynamoOption())
     .action(async (options: Record<string, unknown>) => {
       const settings = settingsFor(options);
-      const counts: Record<SubscriberStatus, number> = {
-        active: 0,
-        unsubscribed: 0,
-        bounced: 0,
-        complained: 0,
-      };
-      await withStore(settings, async (store) => {
-        for await (const subscriber of store.all()) counts[subscriber.status]++;
-      });
+      const counts = Object.fromEntries(SUBSCRIBER_STATUSES.map((status) => [status, 0])) as Record<
+        SubscriberStatus,
+        number
+      >;
+      const held = new RowReport();
+      await withStore(
+        settings,
+        async (store) => {
+          for await (const subscriber of store.all()) counts[subscriber.status]++;
+        },
+        held,
+      );
       const total = Object.values(counts).reduce((sum, value) => sum + value, 0);
       out(
         [
-          `${total} subscribers in ${settings.subscribers}:`,
-          ...SUBSCRIBER_STATUSES.map((status) => `  ${status.padEnd(13)}${counts[status]}`),
+          `${number(total)} ${total === 1 ? 'subscriber' : 'subscribers'} in ${settings.subscribers}:`,
+          ...SUBSCRIBER_STATUSES.map((status) => `  ${status.padEnd(13)}${number(counts[status])}`),
+          ...held.lines(`${rows(held.count)} kept as found and not mailed:`),
         ].join('\n'),
       );
     });
 }
 
-async function withStore<T>(settings: Settings, work: (store: SubscriberStore) => Promise<T>): Promise<T> {
-  const store = await openSubscriberStore(settings);
+/** Opens the store named in the settings; rows it cannot use are collected in `held`, as report lines. */
+async function withOpenStore<T>(
+  settings: Settings,
+  work: (store: SubscriberStore) => Promise<T>,
+  held: RowReport | undefined,
+  onLockWait: (holderPid: number | undefined) => void,
+): Promise<T> {
+  const store = await openSubscriberStore(settings, held && ((row) => held.add(row)), {
+    onLockWait,
+  });
   try {
     return await work(store);
   } finally {
@@ -186,6 +223,27 @@ async function* once<T>(item: T): AsyncIterable<T> {
   yield item;
 }
 
-function csvField(value: string): string {
-  return /[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+/** Rows that could not be used: how many, and the first 50 as report lines (a broken file can have millions). */
+class RowReport {
+  count = 0;
+  private readonly first: string[] = [];
+
+  add(row: InvalidRow): void {
+    this.count++;
+    if (this.first.length < 50) this.first.push(`line ${row.line}: ${row.reason}`);
+  }
+
+  /** The heading and the rows, indented; nothing when there are none. */
+  lines(heading: string): string[] {
+    if (this.count === 0) return [];
+    return [
+      `  ${heading}`,
+      ...this.first.map((line) => `    - ${line}`),
+      ...(this.count > this.first.length ? [`    … and ${number(this.count - this.first.length)} more`] : []),
+    ];
+  }
 }
+
+const number = (value: number) => value.toLocaleString('en-US');
+const lines = (count: number) => `${number(count)} ${count === 1 ? 'line' : 'lines'}`;
+const rows = (count: number) => `${number(count)} ${count === 1 ? 'row' : 'rows'}`;

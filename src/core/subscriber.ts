@@ -2,6 +2,34 @@
 export const SUBSCRIBER_STATUSES = ['active', 'unsubscribed', 'bounced', 'complained'] as const;
 export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number];
 
+/**
+ * Reads a status as a store holds it (any case). A status this version does not know — a later
+ * version's, or a hand-edited `paused` — comes back `undefined`, and such an address is
+ * suppressed: stores keep it as they found it and never hand it out as a `Subscriber`, so it gets
+ * no mail; an import leaves it alone (`kept-suppressed`); only an explicit `setStatus` (a
+ * confirmation or an unsubscribe) gives it a known status again.
+ *
+ * @example
+ * knownStatus('Bounced') // 'bounced'
+ * knownStatus('paused') // undefined: suppressed
+ */
+export function knownStatus(value: unknown): SubscriberStatus | undefined {
+  if (typeof value !== 'string') return undefined;
+  const status = value.trim().toLowerCase();
+  return SUBSCRIBER_STATUSES.find((known) => known === status);
+}
+
+/**
+ * Why a stored status is not used, for reports: the status is shown only when it is a plain word,
+ * so a misplaced address in the status column is never printed.
+ */
+export function unknownStatusReason(value: string): string {
+  const shown = /^[\p{L}\p{N}_ -]{1,32}$/u.test(value.trim())
+    ? `status "${value.trim()}"`
+    : 'the status cell';
+  return `${shown} is not one of ${SUBSCRIBER_STATUSES.join(', ')}`;
+}
+
 export interface Subscriber {
   /** Normalised address; the key. */
   email: string;
@@ -24,7 +52,8 @@ export type ImportOutcome = 'added' | 'updated' | 'unchanged' | 'kept-suppressed
 /**
  * What an import does to one address. A new address is added; an existing one keeps its status
  * unless the file suppresses it, so a re-import never brings back someone who unsubscribed,
- * bounced or complained.
+ * bounced or complained. (An address stored with a status this version does not know never
+ * reaches here: stores answer `kept-suppressed` for it; see `knownStatus`.)
  */
 export function mergeImport(
   existing: Subscriber | undefined,

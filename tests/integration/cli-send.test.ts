@@ -157,7 +157,7 @@ describe('digest send through the file outbox', () => {
     ]);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/would send\s+7/);
-    expect(run.stdout).toContain('line 9: "bad-address" is not a valid email address');
+    expect(run.stdout).toContain('line 9: not an email address (no @) — kept as it is and not mailed');
     expect(existsSync(join(digest, 'outbox'))).toBe(false);
   });
 
@@ -194,17 +194,17 @@ describe('digest subscribers', () => {
     const imported = await runDigest(['subscribers', 'import', importFile, '--subscribers', store]);
     expect(imported.code).toBe(0);
     expect(imported.stdout).toContain('added 2, updated 0, unchanged 0');
-    expect(imported.stdout).toContain('line 3: "broken@" is not a valid email address');
+    expect(imported.stdout).toContain('line 3: "b***@" is not a valid email address');
 
     expect(
       (await runDigest(['subscribers', 'add', 'chen@example.net', '--name', 'Chen', '--subscribers', store]))
         .stdout,
-    ).toBe('Added chen@example.net.\n');
+    ).toBe('Added c***@example.net.\n');
     expect(
       (await runDigest(['subscribers', 'unsubscribe', 'ana@example.org', '--subscribers', store])).stdout,
-    ).toBe('Unsubscribed ana@example.org.\n');
+    ).toBe('Unsubscribed a***@example.org.\n');
     const reimport = await runDigest(['subscribers', 'import', importFile, '--subscribers', store]);
-    expect(reimport.stdout).toContain('kept unsubscribed/bounced/complained 1');
+    expect(reimport.stdout).toContain('stayed suppressed 1');
     const count = await runDigest(['subscribers', 'count', '--subscribers', store]);
     expect(count.stdout).toMatch(/3 subscribers in .*list\.csv:\n\s+active\s+2\n\s+unsubscribed\s+1\n/);
     const list = await runDigest(['subscribers', 'list', '--status', 'active', '--subscribers', store]);

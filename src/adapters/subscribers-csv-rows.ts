@@ -1,0 +1,184 @@
+// The rows of the CSV subscriber store: how a line of the file becomes a row the store can use (or
+// holds as it is), and how rows become lines again.
+import { maskAddress, normalizeAddress } from '../core/address.js';
+import { DigestError } from '../core/errors.js';
+import {
+  knownStatus,
+  type Subscriber,
+  type SubscriberStatus,
+  unknownStatusReason,
+} from '../core/subscriber.js';
+import { type CsvRecord, csvLine, readCsvRecords } from './csv.js';
+
+export const COLUMNS = ['email', 'status', 'name', 'created_at', 'updated_at'] as const;
+export type Column = (typeof COLUMNS)[number];
+
+/** Where each column is: the file's own header, with any missing known column added at its end. */
+export interface Layout {
+  header: string[];
+  /** How many columns the file's header has (rows with more are broken). */
+  fileColumns: number;
+  at: Record<Column, number>;
+}
+
+export const NEW_FILE: Layout = {
+  header: [...COLUMNS],
+  fileColumns: COLUMNS.length,
+  at: { email: 0, status: 1, name: 2, created_at: 3, updated_at: 4 },
+};
+
+/**
+ * A row of the file between reading and writing. A subscriber row keeps the cells it was read
+ * from, so columns this store does not know survive a rewrite. A held row is one the store cannot
+ * use — broken quoting, too many cells, no valid address, or a status this version does not know
+ * (then `cells` is kept too): it is written back exactly as it was read, never handed out, so
+ * never mailed, and its address (when one can be read) counts as suppressed.
+ */
+export type StoreRow =
+  | { kind: 'subscriber'; subscriber: Subscriber; cells: string[] }
+  | { kind: 'held'; line: number; raw: string; reason: string; email?: string; cells?: string[] };
+
+export function addressOf(row: StoreRow): string | undefined {
+  return row.kind === 'subscriber' ? row.subscriber.email : row.email;
+}
+
+export function layoutOf(header: CsvRecord, path: string): Layout {
+  const names = header.cells?.map((name) => name.trim().toLowerCase()) ?? [];
+  if (!names.includes('email')) {
+    throw new DigestError(
+      `${path}: the first line must be a header with an "email" column: add one, like ${NEW_FILE.header.join(',')}`,
+    );
+  }
+  const columns = [...(header.cells ?? [])];
+  const at = {} as Record<Column, number>;
+  for (const column of COLUMNS) {
+    const found = names.indexOf(column);
+    at[column] = found === -1 ? columns.push(column) - 1 : found;
+  }
+  return { header: columns, fileColumns: names.length, at };
+}
+
+/**
+ * A header without all known columns gets them at its end when the file is rewritten. A row with
+ * more cells than the old header would then be read differently (its extra cells taken for the
+ * new columns), so before that happens such a row has to be fixed by hand.
+ */
+export async function checkHeaderCanGrow(path: string, layout: Layout): Promise<void> {
+  if (layout.header.length === layout.fileColumns) return;
+  let header = true;
+  for await (const record of readCsvRecords(path)) {
+    if (header) {
+      header = false;
+      continue;
+    }
+    if (record.cells && hasExtraCells(record.cells, layout.fileColumns)) {
+      throw new DigestError(
+        `${path} line ${record.line} has more cells than the header, which needs the columns ${layout.header.slice(layout.fileColumns).join(', ')} added: quote the cells that hold commas in that line, then run this again`,
+      );
+    }
+  }
+}
+
+export function readRow(record: CsvRecord, layout: Layout, fallbackTime: string): StoreRow {
+  const held = (why: { reason: string; advice?: string; email?: string; cells?: string[] }): StoreRow => ({
+    kind: 'held',
+    line: record.line,
+    raw: record.raw,
+    reason: `${why.reason} — kept as it is and not mailed${why.advice ? `: ${why.advice}` : ''}`,
+    ...(why.email ? { email: why.email } : {}),
+    ...(why.cells ? { cells: why.cells } : {}),
+  });
+  const { cells } = record;
+  if (!cells) {
+    // Still, an address that can be made out before the broken quote stays suppressed.
+    const guess = normalizeAddress(record.raw.split(',')[layout.at.email]?.replace(/^\s*"|"\s*$/g, '') ?? '');
+    return held({
+      reason: record.problem ?? 'unreadable',
+      advice: 'fix the line or remove it',
+      ...(guess.ok ? { email: guess.email } : {}),
+    });
+  }
+  const cell = (column: Column) => cells[layout.at[column]] ?? '';
+  const address = normalizeAddress(cell('email'));
+  if (hasExtraCells(cells, layout.fileColumns)) {
+    return held({
+      reason: `${cells.length} cells where the header has ${layout.fileColumns}`,
+      advice: 'quote the cells that hold commas',
+      ...(address.ok ? { email: address.email } : {}),
+    });
+  }
+  if (!address.ok) return held({ reason: address.reason });
+  const status = cell('status') === '' ? 'active' : knownStatus(cell('status'));
+  if (!status) {
+    return held({
+      reason: `${maskAddress(address.email)}: ${unknownStatusReason(cell('status'))}`,
+      email: address.email,
+      cells,
+    });
+  }
+  return {
+    kind: 'subscriber',
+    subscriber: {
+      email: address.email,
+      status,
+      ...(cell('name') ? { name: cell('name') } : {}),
+      createdAt: cell('created_at') || fallbackTime,
+      updatedAt: cell('updated_at') || fallbackTime,
+    },
+    // The cells matter only for columns this store does not know; without any, keep the index small.
+    cells: layout.header.length > COLUMNS.length ? cells : [],
+  };
+}
+
+/** Trailing empty cells (a spreadsheet's extra commas) do not count. */
+export function hasExtraCells(cells: string[], columns: number): boolean {
+  return cells.slice(columns).some((cell) => cell !== '');
+}
+
+export function withStatus(
+  row: StoreRow,
+  status: SubscriberStatus,
+  now: string,
+  layout: Layout,
+  path: string,
+): StoreRow {
+  if (row.kind === 'subscriber') return { ...row, subscriber: { ...row.subscriber, status, updatedAt: now } };
+  if (!row.cells || !row.email) {
+    throw new DigestError(
+      `${path} line ${row.line} holds ${maskAddress(row.email ?? '')} but cannot be read: fix the line (see "digest subscribers count"), then run this again`,
+    );
+  }
+  const name = row.cells[layout.at.name] ?? '';
+  return {
+    kind: 'subscriber',
+    subscriber: {
+      email: row.email,
+      status,
+      ...(name ? { name } : {}),
+      createdAt: row.cells[layout.at.created_at] || now,
+      updatedAt: now,
+    },
+    cells: row.cells,
+  };
+}
+
+export async function* fileLines(layout: Layout, rows: AsyncIterable<StoreRow>): AsyncIterable<string> {
+  yield csvLine(layout.header);
+  for await (const row of rows) {
+    if (row.kind === 'held') {
+      yield row.raw;
+      continue;
+    }
+    const { subscriber } = row;
+    const cells = layout.header.map((_, at) => row.cells[at] ?? '');
+    const values: Record<Column, string> = {
+      email: subscriber.email,
+      status: subscriber.status,
+      name: subscriber.name ?? '',
+      created_at: subscriber.createdAt,
+      updated_at: subscriber.updatedAt,
+    };
+    for (const column of COLUMNS) cells[layout.at[column]] = values[column];
+    yield csvLine(cells);
+  }
+}
