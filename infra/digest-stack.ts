@@ -1,5 +1,14 @@
 import { join } from 'node:path';
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, TimeZone } from 'aws-cdk-lib';
+import {
+  CfnOutput,
+  CfnRule,
+  Duration,
+  Fn,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  TimeZone,
+} from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -18,7 +27,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import type { DeploySettings } from './settings.js';
+import { type DeploySettings, placeholderSender } from './settings.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const BRIEFINGS = 'briefings/';
@@ -59,6 +68,20 @@ export class DigestStack extends Stack {
   constructor(scope: Construct, id: string, props: DigestStackProps) {
     super(scope, id, props);
     const { settings } = props;
+
+    // A sender that is still the shipped placeholder: CloudFormation checks rules before it
+    // creates anything, so this assertion (false by construction) refuses the deploy, saying why.
+    const placeholder = placeholderSender(settings);
+    if (placeholder) {
+      new CfnRule(this, 'SenderIsConfigured', {
+        assertions: [
+          {
+            assert: Fn.conditionEquals('placeholder sender', 'a domain you control'),
+            assertDescription: placeholder,
+          },
+        ],
+      });
+    }
 
     // ── Storage ──────────────────────────────────────────────────────────────
     const accessLogs = new s3.Bucket(this, 'AccessLogs', {

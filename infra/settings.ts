@@ -86,3 +86,15 @@ export function readDeploySettings(context: (key: string) => unknown): DeploySet
     `Deployment setting ${message}: pass it with -c ${key}=… or put it in cdk.json "context" (see README "Deploy")`,
   );
 }
+
+// Domains that can never receive DNS records of yours (RFC 2606, RFC 6761).
+const RESERVED_DOMAIN = /(?:^|\.)(?:example\.(?:com|net|org)|example|test|invalid|localhost)$/i;
+
+/**
+ * Why the stack cannot deliver mail as configured, when the sender is still the shipped
+ * placeholder (`news.example.com`), else undefined.
+ */
+export function placeholderSender(settings: DeploySettings): string | undefined {
+  if (!RESERVED_DOMAIN.test(settings.senderDomain)) return undefined;
+  return `senderDomain ${settings.senderDomain} is a placeholder: this stack cannot deliver mail until senderDomain and senderEmail name a domain you control (cdk.json or -c senderDomain=… -c senderEmail=…)`;
+}

@@ -121,11 +121,17 @@ export function registerSubscribers(
       const settings = settingsFor(options);
       const status = options.status as SubscriberStatus | undefined;
       const held = new RowReport();
-      out(csvLine(['email', 'status', 'name', 'created_at', 'updated_at']));
+      // The header is printed once the store has answered: a missing store is an error, not an
+      // empty export.
+      let header = false;
       await withStore(
         settings,
         async (store) => {
           for await (const subscriber of store.all()) {
+            if (!header) {
+              out(csvLine(['email', 'status', 'name', 'created_at', 'updated_at']));
+              header = true;
+            }
             if (status && subscriber.status !== status) continue;
             out(
               csvLine([
@@ -140,6 +146,7 @@ export function registerSubscribers(
         },
         held,
       );
+      if (!header) out(csvLine(['email', 'status', 'name', 'created_at', 'updated_at']));
       if (held.count > 0) {
         err(
           `digest: ${rows(held.count)} of ${settings.subscribers} not listed (kept in the file, not mailed): see "digest subscribers count"`,

@@ -318,6 +318,28 @@ describe('deployment settings', () => {
   ])('explain a missing or wrong value: %j', (values, message) => {
     expect(() => readDeploySettings((key) => (values as Record<string, unknown>)[key])).toThrow(message);
   });
+
+  it('make CloudFormation refuse to deploy while the sender is the shipped placeholder, saying why', () => {
+    const rules = template.toJSON().Rules as Record<
+      string,
+      { Assertions: { Assert: unknown; AssertDescription: string }[] }
+    >;
+    expect(rules.SenderIsConfigured?.Assertions).toEqual([
+      {
+        Assert: { 'Fn::Equals': ['placeholder sender', 'a domain you control'] },
+        AssertDescription: expect.stringMatching(
+          /^senderDomain news\.example\.com is a placeholder: this stack cannot deliver mail until senderDomain and senderEmail name a domain you control/,
+        ),
+      },
+    ]);
+  });
+
+  it('add no such rule once the sender is a real domain', () => {
+    const real = Template.fromStack(
+      build({ senderDomain: 'news.metals-weekly.eu', senderEmail: 'digest@news.metals-weekly.eu' }).stack,
+    );
+    expect(Object.keys(real.toJSON().Rules ?? {})).not.toContain('SenderIsConfigured');
+  });
 });
 
 describe('cdk-nag', () => {

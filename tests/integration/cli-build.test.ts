@@ -148,7 +148,10 @@ describe('digest build on bad input', () => {
 
 describe('digest build errors', () => {
   it.each([
-    [['build', '--week', '2026-47'], /^digest: --week "2026-47" is not an ISO week: use YYYY-Www/],
+    [
+      ['build', '--week', '2026-47'],
+      /^digest: --week must be an ISO week such as 2026-W47, or "latest" \(got "2026-47"\)\n$/,
+    ],
     [['build', '--all', '--week', '2026-W47'], /^digest: use only one of --week, --all/],
     [['build', '--no-such-flag'], /unknown option '--no-such-flag'/],
     [['build', '--time-zone', 'Nowhere/Land'], /--time-zone must be an IANA time zone/],

@@ -156,11 +156,27 @@ describe('rendering hostile text', () => {
 
 describe('template errors', () => {
   it('names the file and line of a Handlebars syntax error', () => {
-    const files = replaced('partials/item.hbs', (source) => `${source}\n{{#if url}}\n`);
+    const files = replaced('partials/item.hbs', (source) => `${source}\n{{/each}}\n`);
     expect(() => compileTemplates(files)).toThrow(TemplateError);
+    expect(() => compileTemplates(files)).toThrow(/templates\/partials\/item\.hbs:\d+: /);
+  });
+
+  it('names the line where a block that is never closed was opened', () => {
+    const files = replaced('partials/item.hbs', (source) => `{{#if url}}\n${source}`);
     expect(() => compileTemplates(files)).toThrow(
-      /templates\/partials\/item\.hbs:\d+: template syntax error/,
+      /templates\/partials\/item\.hbs:1: \{\{#if\}\} opened here is never closed: add \{\{\/if\}\}/,
     );
+  });
+
+  it('warns about a partial no template uses, naming the one it was probably meant to replace', () => {
+    const files = [
+      ...bundled,
+      { name: 'partials/items.hbs', path: 'my-templates/partials/items.hbs', source: '<mj-text>x</mj-text>' },
+    ];
+    expect(compileTemplates(files).warnings).toEqual([
+      'my-templates/partials/items.hbs is not used by any template: did you mean partials/item.hbs?',
+    ]);
+    expect(compileTemplates(bundled).warnings).toEqual([]);
   });
 
   it('names the file and line of a misspelt field', async () => {

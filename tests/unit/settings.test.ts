@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { envName, periodRequest, resolveSettings } from '../../src/cli/settings.js';
+import { environmentWarnings, envName, periodRequest, resolveSettings } from '../../src/cli/settings.js';
 import { ConfigError, UsageError } from '../../src/core/errors.js';
 import { temporaryFolder } from '../helpers/briefings.js';
 
@@ -46,18 +46,53 @@ describe('resolveSettings', () => {
     [
       {},
       { DIGEST_UNSUBSCRIBE_URL: 'http://insecure.example' },
-      /DIGEST_UNSUBSCRIBE_URL must be an https:\/\/ URL/,
+      /^DIGEST_UNSUBSCRIBE_URL=http:\/\/insecure\.example: must be an https:\/\/ URL$/,
       ConfigError,
+    ],
+    [
+      {},
+      { DIGEST_WEEK: 'bogus' },
+      /^DIGEST_WEEK=bogus: must be an ISO week such as 2026-W47, or "latest"$/,
+      ConfigError,
+    ],
+    [
+      { concurrency: 'NaN' },
+      {},
+      /^--concurrency must be a whole number from 1 to 256 \(got "NaN"\)$/,
+      UsageError,
+    ],
+    [
+      { concurrency: '0' },
+      {},
+      /^--concurrency must be a whole number from 1 to 256 \(got "0"\)$/,
+      UsageError,
     ],
   ])('explains a bad value and where it came from', (flags, env, message, type) => {
     expect(() => resolveSettings(flags, env)).toThrow(type);
     expect(() => resolveSettings(flags, env)).toThrow(message);
   });
 
-  it('names an unknown key in the config file', () => {
+  it('names an unknown key in the config file, with the setting it was probably meant to be', () => {
     expect(() => resolveSettings({}, {}, configFile({ timezone: 'UTC' }))).toThrow(
-      /unknown setting "timezone"/,
+      /unknown setting "timezone": did you mean "timeZone"\?/,
     );
+  });
+
+  it('names a value from the config file as such', () => {
+    expect(() => resolveSettings({}, {}, configFile({ port: 70000 }))).toThrow(
+      /"port" in .*\.json must be a whole number from 0 to 65535 \(got 70000\)$/,
+    );
+  });
+
+  it('warns about an environment variable that looks like a setting but is none', () => {
+    expect(
+      environmentWarnings({
+        DIGEST_TIMEZONE: 'UTC',
+        DIGEST_DEBUG: '1',
+        DIGEST_TIME_ZONE: 'UTC',
+        PATH: '/bin',
+      }),
+    ).toEqual(['warning: DIGEST_TIMEZONE is not a setting and is ignored: did you mean DIGEST_TIME_ZONE?']);
   });
 
   it('reports a config file that is not JSON', () => {
