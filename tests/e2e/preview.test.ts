@@ -1,30 +1,16 @@
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPreview } from '../../src/cli/preview-command.js';
 import { resolveSettings } from '../../src/cli/settings.js';
 import { temporaryFolder } from '../helpers/briefings.js';
+import { HAS_CHROMIUM, launchChromium } from '../helpers/browser.js';
 import { ROOT } from '../helpers/cli.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = join(ROOT, 'test-results');
-if (!existsSync(CHROMIUM))
-  console.warn(
-    `SKIPPED: browser tests of the preview, because ${CHROMIUM} is missing (apt-get install chromium)`,
-  );
-
-describe.skipIf(!existsSync(CHROMIUM))('digest preview in headless Chromium', () => {
+describe.skipIf(!HAS_CHROMIUM)('digest preview in headless Chromium', () => {
   const source = temporaryFolder('preview-source-');
   const templates = temporaryFolder('preview-templates-');
   const digest = temporaryFolder('preview-out-');
@@ -42,19 +28,7 @@ describe.skipIf(!existsSync(CHROMIUM))('digest preview in headless Chromium', ()
     mkdirSync(join(templates, 'partials'));
     const settings = resolveSettings({ source, templates, digest, port: 0, week: 'latest' }, {});
     preview = await runPreview(settings, () => {});
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     page.on('console', (message) => {
       if (message.type() === 'error') consoleErrors.push(`${message.text()} (${message.location().url})`);

@@ -1,13 +1,12 @@
-import { existsSync } from 'node:fs';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUnsubscribeToken } from '../../src/core/unsubscribe-token.js';
+import { HAS_CHROMIUM, launchChromium } from '../helpers/browser.js';
 import { type LocalDynamo, startLocalDynamo } from '../helpers/dynalite.js';
 import { type LocalFunctionUrl, rawRequest, startFunctionUrl } from '../helpers/function-url.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SECRET = 'an-e2e-secret-of-enough-length';
 const LIST = 'news.example.com';
 const READERS = ['ana@example.org', 'ben@example.com', 'chen@example.net', 'dara@example.ie'];
@@ -102,19 +101,10 @@ describe('the unsubscribe function behind its Function URL', () => {
   });
 });
 
-describe.skipIf(!existsSync(CHROMIUM))('the unsubscribe page in headless Chromium', () => {
+describe.skipIf(!HAS_CHROMIUM)('the unsubscribe page in headless Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-      ],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

@@ -1,26 +1,14 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildDigest } from '../../src/core/build.js';
 import { createMessageFactory } from '../../src/core/message-template.js';
-import { compileTemplates, type TemplateFile } from '../../src/core/render.js';
+import { compileTemplates } from '../../src/core/render.js';
 import type { SourceFile } from '../../src/core/types.js';
 import { activeContent } from '../helpers/html.js';
 import { IDENTITY, SECRET } from '../helpers/sending.js';
+import { bundledTemplateFiles } from '../helpers/templates.js';
 
-const TEMPLATES = join(import.meta.dirname, '..', '..', 'templates');
-const templates = compileTemplates(
-  readdirSync(TEMPLATES, { recursive: true, encoding: 'utf8' })
-    .filter((name) => name.endsWith('.hbs'))
-    .map(
-      (name): TemplateFile => ({
-        name,
-        path: relative(process.cwd(), join(TEMPLATES, name)),
-        source: readFileSync(join(TEMPLATES, name), 'utf8'),
-      }),
-    ),
-);
+const templates = compileTemplates(bundledTemplateFiles());
 const settings = {
   period: { kind: 'all' } as const,
   now: new Date('2026-11-23T08:00:00Z'),

@@ -1,29 +1,17 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import fc from 'fast-check';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { unsubscribeLink } from '../../src/core/compose.js';
 import { createMessageFactory } from '../../src/core/message-template.js';
 import { resolvePeriod } from '../../src/core/period.js';
-import { compileTemplates, personalize, renderDigest, type TemplateFile } from '../../src/core/render.js';
+import { compileTemplates, personalize, renderDigest } from '../../src/core/render.js';
 import { summarize } from '../../src/core/summarize.js';
 import type { Briefing } from '../../src/core/types.js';
 import { verifyUnsubscribeToken } from '../../src/core/unsubscribe-token.js';
 import { IDENTITY, SECRET } from '../helpers/sending.js';
+import { bundledTemplateFiles } from '../helpers/templates.js';
 
-const TEMPLATES = join(import.meta.dirname, '..', '..', 'templates');
-const templates = compileTemplates(
-  readdirSync(TEMPLATES, { recursive: true, encoding: 'utf8' })
-    .filter((name) => name.endsWith('.hbs'))
-    .map(
-      (name): TemplateFile => ({
-        name: name.split('\\').join('/'),
-        path: relative(process.cwd(), join(TEMPLATES, name)),
-        source: readFileSync(join(TEMPLATES, name), 'utf8'),
-      }),
-    ),
-);
+const templates = compileTemplates(bundledTemplateFiles());
 const publication = { newsletterName: 'Metals Weekly', postalAddress: '1 Quay Street, Harbour Town' };
 const period = resolvePeriod(
   { kind: 'week', week: '2026-W47' },

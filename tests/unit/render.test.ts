@@ -1,5 +1,3 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TemplateError } from '../../src/core/errors.js';
@@ -8,15 +6,9 @@ import { compileTemplates, personalize, renderDigest, type TemplateFile } from '
 import { summarize } from '../../src/core/summarize.js';
 import type { Briefing } from '../../src/core/types.js';
 import { activeContent } from '../helpers/html.js';
+import { bundledTemplateFiles } from '../helpers/templates.js';
 
-const TEMPLATES = join(import.meta.dirname, '..', '..', 'templates');
-const bundled: TemplateFile[] = readdirSync(TEMPLATES, { recursive: true, encoding: 'utf8' })
-  .filter((name) => name.endsWith('.hbs'))
-  .map((name) => ({
-    name: name.split('\\').join('/'),
-    path: relative(process.cwd(), join(TEMPLATES, name)),
-    source: readFileSync(join(TEMPLATES, name), 'utf8'),
-  }));
+const bundled: TemplateFile[] = bundledTemplateFiles();
 const replaced = (name: string, edit: (source: string) => string) =>
   bundled.map((file) => (file.name === name ? { ...file, source: edit(file.source) } : file));
 
