@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { readFolder } from '../src/adapters/fs-source.js';
 import { loadTemplates } from '../src/adapters/templates-fs.js';
-import { buildDigest } from '../src/core/build.js';
-import { compileTemplates, renderWithCollapsed } from '../src/core/render.js';
+import { buildDigest } from '../src/core/render/build.js';
+import { compileTemplates, renderWithCollapsed } from '../src/core/render/render.js';
 import { generateBriefings } from './generate.js';
 import { median, timed } from './measure.js';
 

@@ -1,9 +1,9 @@
 // Streams a subscriber CSV through the send path (or only reads it, for the baseline) and prints
 // the process's peak RSS. Runs in its own process so the figure is this work's alone.
 import { CsvSubscriberStore } from '../src/adapters/subscribers-csv.js';
-import { deliverIssue } from '../src/core/deliver.js';
-import type { ClaimResult, DeliveryLedger, LedgerRecord } from '../src/core/ledger.js';
-import { newPlaceholders } from '../src/core/view.js';
+import { deliverIssue } from '../src/core/delivery/deliver.js';
+import type { ClaimResult, DeliveryLedger, LedgerRecord } from '../src/core/delivery/ledger.js';
+import { newPlaceholders } from '../src/core/render/view.js';
 
 const [mode = 'read', path = ''] = process.argv.slice(2);
 

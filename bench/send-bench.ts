@@ -4,10 +4,10 @@ import { LevelLedger } from '../src/adapters/ledger-level.js';
 import { FileOutbox } from '../src/adapters/outbox-file.js';
 import { SesOutbox } from '../src/adapters/outbox-ses.js';
 import { forEachConcurrent } from '../src/core/concurrency.js';
-import { deliverIssue, type Issue } from '../src/core/deliver.js';
-import { createMessageFactory } from '../src/core/message-template.js';
-import { renderCounter } from '../src/core/render.js';
-import type { Subscriber } from '../src/core/subscriber.js';
+import { deliverIssue, type Issue } from '../src/core/delivery/deliver.js';
+import { createMessageFactory } from '../src/core/delivery/message-template.js';
+import type { Subscriber } from '../src/core/delivery/subscriber.js';
+import { renderCounter } from '../src/core/render/render.js';
 import { startServerProcess } from '../tests/helpers/processes.js';
 import { timed } from './measure.js';
 

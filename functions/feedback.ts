@@ -1,7 +1,7 @@
 import type { SNSEvent } from 'aws-lambda';
 import { createDocumentClient } from '../src/adapters/dynamodb.js';
 import { DynamoSubscriberStore } from '../src/adapters/subscribers-dynamodb.js';
-import { maskAddress } from '../src/core/address.js';
+import { maskAddress } from '../src/core/delivery/address.js';
 import { readFeedback } from '../src/workflows/feedback.js';
 import { readEnvironment, required } from './commons/environment.js';
 import { logger, MetricUnit, metrics } from './commons/observability.js';

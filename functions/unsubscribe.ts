@@ -1,5 +1,5 @@
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
-import { maskAddress } from '../src/core/address.js';
+import { maskAddress } from '../src/core/delivery/address.js';
 import { handlePage } from '../src/workflows/unsubscribe-page.js';
 import { readEnvironment, required } from './commons/environment.js';
 import { once } from './commons/lazy.js';

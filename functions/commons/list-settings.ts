@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { ListIdentity } from '../../src/core/compose.js';
+import type { ListIdentity } from '../../src/core/delivery/compose.js';
 import { required } from './environment.js';
 
 /** Environment shared by the functions that build or send messages. */

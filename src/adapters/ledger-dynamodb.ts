@@ -6,7 +6,12 @@ import {
   paginateQuery,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { type ClaimResult, type DeliveryLedger, type LedgerRecord, newClaim } from '../core/ledger.js';
+import {
+  type ClaimResult,
+  type DeliveryLedger,
+  type LedgerRecord,
+  newClaim,
+} from '../core/delivery/ledger.js';
 import { conditionally, dynamoError, explained, isConditionFailure } from './dynamodb.js';
 
 /** Ledger records expire a little over a year after the issue, by DynamoDB TTL. */

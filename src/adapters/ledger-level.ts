@@ -1,6 +1,11 @@
 import { ClassicLevel } from 'classic-level';
+import {
+  type ClaimResult,
+  type DeliveryLedger,
+  type LedgerRecord,
+  newClaim,
+} from '../core/delivery/ledger.js';
 import { DigestError } from '../core/errors.js';
-import { type ClaimResult, type DeliveryLedger, type LedgerRecord, newClaim } from '../core/ledger.js';
 
 /**
  * The local delivery ledger: a LevelDB folder. A claim is synced to disk before its message is

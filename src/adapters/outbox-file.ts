@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Outbox, OutgoingMessage } from '../core/outbox.js';
+import type { Outbox, OutgoingMessage } from '../core/delivery/outbox.js';
 import { writeFileAtomic } from './fs-output.js';
 
 /**

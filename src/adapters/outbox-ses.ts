@@ -9,7 +9,7 @@ import {
   type DeliveryFailureKind,
   type Outbox,
   type OutgoingMessage,
-} from '../core/outbox.js';
+} from '../core/delivery/outbox.js';
 import { awsRegion } from './aws-region.js';
 import { type RequestProgress, trackingAgents, trackRequest } from './request-progress.js';
 

@@ -1,5 +1,5 @@
 import { ClassicLevel } from 'classic-level';
-import { type ImportOutcome, type ImportRow, mergeImport } from '../core/subscriber.js';
+import { type ImportOutcome, type ImportRow, mergeImport } from '../core/delivery/subscriber.js';
 import { addressOf, type StoreRow } from './subscribers-csv-rows.js';
 
 /**

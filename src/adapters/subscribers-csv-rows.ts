@@ -1,13 +1,13 @@
 // The rows of the CSV subscriber store: how a line of the file becomes a row the store can use (or
 // holds as it is), and how rows become lines again.
-import { maskAddress, normalizeAddress } from '../core/address.js';
-import { DigestError } from '../core/errors.js';
+import { maskAddress, normalizeAddress } from '../core/delivery/address.js';
 import {
   knownStatus,
   type Subscriber,
   type SubscriberStatus,
   unknownStatusReason,
-} from '../core/subscriber.js';
+} from '../core/delivery/subscriber.js';
+import { DigestError } from '../core/errors.js';
 import { type CsvRecord, csvLine, readCsvRecords } from './csv.js';
 
 export const COLUMNS = ['email', 'status', 'name', 'created_at', 'updated_at'] as const;

@@ -1,12 +1,12 @@
 import { rm, stat } from 'node:fs/promises';
-import { DigestError } from '../core/errors.js';
 import type {
   ImportOutcome,
   ImportRow,
   Subscriber,
   SubscriberStatus,
   SubscriberStore,
-} from '../core/subscriber.js';
+} from '../core/delivery/subscriber.js';
+import { DigestError } from '../core/errors.js';
 import { readCsvRecords } from './csv.js';
 import { withFileLock } from './file-lock.js';
 import { makeWorkingFolder, removeLeftovers, replaceFile } from './file-replace.js';

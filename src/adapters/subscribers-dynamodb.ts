@@ -5,8 +5,8 @@ import {
   paginateScan,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { maskAddress } from '../core/address.js';
 import { forEachConcurrent } from '../core/concurrency.js';
+import { maskAddress } from '../core/delivery/address.js';
 import {
   type ImportOutcome,
   type ImportRow,
@@ -16,7 +16,7 @@ import {
   type SubscriberStatus,
   type SubscriberStore,
   unknownStatusReason,
-} from '../core/subscriber.js';
+} from '../core/delivery/subscriber.js';
 import { conditionally, dynamoError, explained, isConditionFailure } from './dynamodb.js';
 
 /**

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
-import { maskAddress, normalizeAddress } from '../core/address.js';
+import { maskAddress, normalizeAddress } from '../core/delivery/address.js';
+import { type ImportRow, knownStatus, unknownStatusReason } from '../core/delivery/subscriber.js';
 import { DigestError, UsageError } from '../core/errors.js';
-import { type ImportRow, knownStatus, unknownStatusReason } from '../core/subscriber.js';
 import { type CsvRecord, readCsvRecords } from './csv.js';
 import type { InvalidRow } from './subscribers-csv.js';
 import { hasExtraCells } from './subscribers-csv-rows.js';

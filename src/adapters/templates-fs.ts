@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TemplateError } from '../core/errors.js';
-import type { TemplateFile } from '../core/render.js';
+import type { TemplateFile } from '../core/render/render.js';
 
 /** The templates that ship with the project. */
 export const BUNDLED_TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'templates');

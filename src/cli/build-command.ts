@@ -1,15 +1,12 @@
 import type { Command } from 'commander';
 import { writeDigestFiles } from '../adapters/fs-output.js';
-import { readFolder } from '../adapters/fs-source.js';
 import { loadTemplates } from '../adapters/templates-fs.js';
-import { type BuildResult, buildDigest } from '../core/build.js';
-import { UsageError } from '../core/errors.js';
-import { createMessageFactory, type IssueContent } from '../core/message-template.js';
-import type { PeriodRequest } from '../core/period.js';
-import { type CompiledTemplates, compileTemplates } from '../core/render.js';
-import type { SourceFile } from '../core/types.js';
+import { createMessageFactory } from '../core/delivery/message-template.js';
+import type { BuildResult } from '../core/render/build.js';
+import { compileTemplates } from '../core/render/render.js';
+import { messageContext, type Settings } from '../settings/settings.js';
+import { buildFromSettings, issueOf, readSource } from '../workflows/local-build.js';
 import { formatBuildReport } from './report.js';
-import { messageContext, periodRequest, type Settings } from './settings.js';
 
 export function describeBuild(program: Command): Command {
   return program
@@ -53,63 +50,4 @@ export async function runBuild(settings: Settings): Promise<{ result: BuildResul
       : {}),
   });
   return { result, report: formatBuildReport(result, written, settings.source) };
-}
-
-/** Builds the digest the settings describe, from files already read, with compiled templates. */
-export function buildFromSettings(
-  settings: Settings,
-  templates: CompiledTemplates,
-  files: SourceFile[],
-  period: PeriodRequest = periodRequest(settings),
-): Promise<BuildResult> {
-  return buildDigest(files, templates, {
-    period,
-    now: settings.now ? new Date(settings.now) : new Date(),
-    timeZone: settings.timeZone,
-    maxBytes: settings.maxBriefingBytes,
-    publication: {
-      newsletterName: settings.newsletterName,
-      postalAddress: settings.postalAddress,
-      ...(settings.homepageUrl ? { homepageUrl: settings.homepageUrl } : {}),
-    },
-    unsubscribeUrl: settings.unsubscribeUrl,
-    archiveUrl: settings.archiveUrl,
-  });
-}
-
-/** The built issue as senders need it. */
-export function issueOf(result: BuildResult, output: NonNullable<BuildResult['output']>): IssueContent {
-  return {
-    issueId: result.digest.issueId,
-    subject: result.digest.subject,
-    template: output.template,
-    viewInBrowserUrl: output.viewInBrowserUrl,
-  };
-}
-
-/** The source files, from a folder or an S3 prefix. */
-export async function readSource(settings: Settings): Promise<SourceFile[]> {
-  const s3 = await s3Source(settings);
-  if (s3) return s3.adapter.readS3Prefix(s3.location, s3.options);
-  return readFolder(settings.source, { maxBytes: settings.maxBriefingBytes });
-}
-
-/** The S3 source's objects without their content (for noticing changes cheaply); undefined for folders. */
-export async function listS3Source(settings: Settings): Promise<SourceFile[] | undefined> {
-  const s3 = await s3Source(settings);
-  return s3?.adapter.listS3Prefix(s3.location, s3.options);
-}
-
-async function s3Source(settings: Settings) {
-  if (!settings.source.startsWith('s3://')) return undefined;
-  // The AWS SDK is loaded only for S3 sources.
-  const adapter = await import('../adapters/s3-source.js');
-  const location = adapter.parseS3Url(settings.source);
-  if (!location)
-    throw new UsageError(`--source ${settings.source} is not a valid S3 URL: use s3://bucket/prefix`);
-  const options = {
-    maxBytes: settings.maxBriefingBytes,
-    ...(settings.s3Endpoint ? { endpoint: settings.s3Endpoint } : {}),
-  };
-  return { adapter, location, options };
 }

@@ -2,11 +2,11 @@ import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { readFolder, readSourceFile } from '../adapters/fs-source.js';
-import { formatDay } from '../core/dates.js';
+import { type InspectedBriefing, inspectBriefing } from '../core/digest/inspect.js';
 import { SourceError } from '../core/errors.js';
-import { type InspectedBriefing, inspectBriefing } from '../core/inspect.js';
+import { formatDay } from '../core/ingest/dates.js';
 import type { SourceFile } from '../core/types.js';
-import type { Settings } from './settings.js';
+import type { Settings } from '../settings/settings.js';
 
 export function describeInspect(program: Command): Command {
   return program

@@ -1,10 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { DigestError, UsageError } from '../core/errors.js';
+import { environmentWarnings, resolveSettings, type SettingKey } from '../settings/settings.js';
 import { describeBuild, runBuild } from './build-command.js';
 import { describeInspect, runInspect } from './inspect-command.js';
 import { describePreview, runPreview } from './preview-command.js';
 import { describeSend, runSend } from './send-command.js';
-import { environmentWarnings, resolveSettings, type SettingKey } from './settings.js';
 import { registerSubscribers } from './subscribers-command.js';
 
 export const EXIT = { ok: 0, fatal: 1, usage: 2 } as const;

@@ -3,8 +3,8 @@ import type { Command } from 'commander';
 import { DigestError } from '../core/errors.js';
 import { startPreviewServer } from '../preview/server.js';
 import { PreviewSession } from '../preview/session.js';
-import { sendTestMessage } from './send-command.js';
-import type { Settings } from './settings.js';
+import type { Settings } from '../settings/settings.js';
+import { sendTestMessage } from '../workflows/test-message.js';
 
 export function describePreview(program: Command): Command {
   return program

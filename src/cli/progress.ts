@@ -1,4 +1,4 @@
-import type { DeliverySummary } from '../core/deliver.js';
+import type { DeliverySummary } from '../core/delivery/deliver.js';
 
 /**
  * A one-line progress display for terminals, redrawn at most ten times a second. On anything

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
-import type { BuildResult } from '../core/build.js';
-import { formatDay, formatRange } from '../core/dates.js';
+import { formatDay, formatRange } from '../core/ingest/dates.js';
+import type { BuildResult } from '../core/render/build.js';
 
 /** The short summary `digest build` prints: what went in, what was left out and why, where to look. */
 export function formatBuildReport(result: BuildResult, written: string[], source: string): string {

@@ -2,15 +2,21 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { writeFileAtomic } from '../adapters/fs-output.js';
-import { maskAddress, normalizeAddress } from '../core/address.js';
-import { type DeliverySummary, deliverIssue, type Issue } from '../core/deliver.js';
-import { DigestError, UsageError } from '../core/errors.js';
-import { createMessageFactory, issueFromFiles } from '../core/message-template.js';
-import type { Outbox } from '../core/outbox.js';
-import { TokenBucket } from '../core/rate.js';
+import { type DeliverySummary, deliverIssue, type Issue } from '../core/delivery/deliver.js';
+import { issueFromFiles } from '../core/delivery/message-template.js';
+import type { Outbox } from '../core/delivery/outbox.js';
+import { TokenBucket } from '../core/delivery/rate.js';
+import { DigestError } from '../core/errors.js';
+import { messageContext, type Settings } from '../settings/settings.js';
+import {
+  FILE_CONCURRENCY,
+  openLedger,
+  openOutbox,
+  openSubscriberStore,
+  SES_CONCURRENCY,
+} from '../settings/stores.js';
+import { sendTestMessage } from '../workflows/test-message.js';
 import { progressLine } from './progress.js';
-import { messageContext, type Settings } from './settings.js';
-import { FILE_CONCURRENCY, openLedger, openOutbox, openSubscriberStore, SES_CONCURRENCY } from './stores.js';
 
 export function describeSend(program: Command): Command {
   return program
@@ -164,44 +170,6 @@ async function loadIssue(settings: Settings): Promise<Issue> {
   const files = { manifest, html: await read('message.html'), text: await read('message.txt') };
   const link = (issueId: string) => settings.archiveUrl.replaceAll('{issueId}', encodeURIComponent(issueId));
   return issueFromFiles(files, link, folder);
-}
-
-/**
- * Sends one `[Test]` copy of the issue to an address through the configured outbox (a file
- * outbox's `test/` folder); the ledger is not touched. With --dry-run the message is made and
- * nothing is sent. Used by `digest send --test` and by the preview's "Send test" button.
- */
-export async function sendTestMessage(
-  settings: Settings,
-  issue: Issue,
-  address: string,
-): Promise<{ report: string; messageId: string }> {
-  const normalized = normalizeAddress(address);
-  if (!normalized.ok) throw new UsageError(`test address: ${normalized.reason}`);
-  const masked = maskAddress(normalized.email);
-  const makeMessage = await createMessageFactory(
-    { ...issue, subject: `[Test] ${issue.subject}` },
-    messageContext(settings),
-  );
-  const message = await makeMessage(normalized.email);
-  if (settings.dryRun) {
-    return {
-      messageId: message.messageId,
-      report: `Dry run: a test message for ${issue.issueId} to ${masked} was made (${message.raw.length.toLocaleString('en')} bytes) and not sent.`,
-    };
-  }
-  const { outbox, label } = await openOutbox(settings, 'test');
-  try {
-    const { messageId } = await outbox.send(message);
-    return {
-      messageId,
-      report: `Test message for ${issue.issueId} sent to ${masked} through ${label} (message id ${messageId}). The ledger was not touched.`,
-    };
-  } catch (error) {
-    throw new DigestError(`test message to ${masked} failed: ${(error as Error).message}`, { cause: error });
-  } finally {
-    await outbox.close?.();
-  }
 }
 
 interface ReportContext {

@@ -1,17 +1,17 @@
 import { type Command, Option } from 'commander';
 import { csvLine } from '../adapters/csv.js';
 import type { InvalidRow } from '../adapters/subscribers-csv.js';
-import { maskAddress, normalizeAddress } from '../core/address.js';
-import { DigestError, UsageError } from '../core/errors.js';
+import { maskAddress, normalizeAddress } from '../core/delivery/address.js';
 import {
   type ImportOutcome,
   type ImportRow,
   SUBSCRIBER_STATUSES,
   type SubscriberStatus,
   type SubscriberStore,
-} from '../core/subscriber.js';
-import type { Settings } from './settings.js';
-import { openSubscriberStore } from './stores.js';
+} from '../core/delivery/subscriber.js';
+import { DigestError, UsageError } from '../core/errors.js';
+import type { Settings } from '../settings/settings.js';
+import { openSubscriberStore } from '../settings/stores.js';
 
 type Output = (text: string) => void;
 type WithSettings = (options: Record<string, unknown>) => Settings;

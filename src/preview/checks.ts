@@ -1,7 +1,7 @@
 import { Parser } from 'htmlparser2';
-import type { DigestManifest } from '../core/build.js';
-import { PREHEADER_MAX, SUBJECT_MAX } from '../core/summarize.js';
-import { characterCount } from '../core/text.js';
+import { PREHEADER_MAX, SUBJECT_MAX } from '../core/digest/summarize.js';
+import { characterCount } from '../core/ingest/text.js';
+import type { DigestManifest } from '../core/render/build.js';
 
 export interface Check {
   level: 'ok' | 'warning' | 'error';

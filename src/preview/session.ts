@@ -1,15 +1,15 @@
 import { type FSWatcher, watch } from 'node:fs';
 import { DateTime } from 'luxon';
 import { BUNDLED_TEMPLATES, loadTemplates } from '../adapters/templates-fs.js';
-import { buildFromSettings, issueOf, listS3Source, readSource } from '../cli/build-command.js';
-import type { Settings } from '../cli/settings.js';
-import type { DigestManifest } from '../core/build.js';
+import type { IssueContent } from '../core/delivery/message-template.js';
+import { type InspectedBriefing, inspectBriefing } from '../core/digest/inspect.js';
+import type { PeriodRequest } from '../core/digest/period.js';
 import { DigestError, TemplateError } from '../core/errors.js';
-import { type InspectedBriefing, inspectBriefing } from '../core/inspect.js';
-import type { IssueContent } from '../core/message-template.js';
-import type { PeriodRequest } from '../core/period.js';
-import { compileTemplates } from '../core/render.js';
+import type { DigestManifest } from '../core/render/build.js';
+import { compileTemplates } from '../core/render/render.js';
 import type { SourceFile } from '../core/types.js';
+import type { Settings } from '../settings/settings.js';
+import { buildFromSettings, issueOf, listS3Source, readSource } from '../workflows/local-build.js';
 import { type BriefingFile, readBriefingFile } from './briefing-file.js';
 import { type Check, digestChecks } from './checks.js';
 

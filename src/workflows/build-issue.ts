@@ -1,6 +1,6 @@
-import { type BuildSettings, buildDigest } from '../core/build.js';
-import { previousWeek } from '../core/period.js';
-import type { CompiledTemplates } from '../core/render.js';
+import { previousWeek } from '../core/digest/period.js';
+import { type BuildSettings, buildDigest } from '../core/render/build.js';
+import type { CompiledTemplates } from '../core/render/render.js';
 import type { SourceFile } from '../core/types.js';
 
 /** What the weekly build needs from the outside world (S3, DynamoDB, SQS on AWS). */

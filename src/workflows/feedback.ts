@@ -1,5 +1,5 @@
-import { normalizeAddress } from '../core/address.js';
-import type { SubscriberStatus } from '../core/subscriber.js';
+import { normalizeAddress } from '../core/delivery/address.js';
+import type { SubscriberStatus } from '../core/delivery/subscriber.js';
 
 export interface FeedbackOutcome {
   suppressed: { email: string; status: Extract<SubscriberStatus, 'bounced' | 'complained'> }[];

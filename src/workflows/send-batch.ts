@@ -1,5 +1,10 @@
-import { type DeliveryContext, type DeliverySummary, deliverIssue, type Issue } from '../core/deliver.js';
-import type { Subscriber } from '../core/subscriber.js';
+import {
+  type DeliveryContext,
+  type DeliverySummary,
+  deliverIssue,
+  type Issue,
+} from '../core/delivery/deliver.js';
+import type { Subscriber } from '../core/delivery/subscriber.js';
 
 export interface SendBatchMessage {
   /** The SQS message id, reported back when the batch must be retried. */

@@ -1,5 +1,5 @@
-import { escapeHtml } from '../core/inline.js';
-import { verifyUnsubscribeToken } from '../core/unsubscribe-token.js';
+import { verifyUnsubscribeToken } from '../core/delivery/unsubscribe-token.js';
+import { escapeHtml } from '../core/ingest/inline.js';
 import { isOneClickBody } from './one-click.js';
 
 /** A Function URL request, reduced to what the page needs. */

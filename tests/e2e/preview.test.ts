@@ -4,7 +4,7 @@ import { simpleParser } from 'mailparser';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPreview } from '../../src/cli/preview-command.js';
-import { resolveSettings } from '../../src/cli/settings.js';
+import { resolveSettings } from '../../src/settings/settings.js';
 import { temporaryFolder } from '../helpers/briefings.js';
 import { HAS_CHROMIUM, launchChromium } from '../helpers/browser.js';
 import { ROOT } from '../helpers/cli.js';

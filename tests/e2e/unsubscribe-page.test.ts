@@ -2,7 +2,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signUnsubscribeToken } from '../../src/core/unsubscribe-token.js';
+import { signUnsubscribeToken } from '../../src/core/delivery/unsubscribe-token.js';
 import { HAS_CHROMIUM, launchChromium } from '../helpers/browser.js';
 import { type LocalDynamo, startLocalDynamo } from '../helpers/dynalite.js';
 import { type LocalFunctionUrl, rawRequest, startFunctionUrl } from '../helpers/function-url.js';

@@ -8,7 +8,7 @@ import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { SNSEvent, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ledgerKeyOf } from '../../src/core/deliver.js';
+import { ledgerKeyOf } from '../../src/core/delivery/deliver.js';
 import { ROOT } from '../helpers/cli.js';
 import { type LocalDynamo, startLocalDynamo } from '../helpers/dynalite.js';
 import { type LocalS3, S3RVER_CREDENTIALS, startLocalS3 } from '../helpers/s3rver.js';

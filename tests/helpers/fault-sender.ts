@@ -5,7 +5,7 @@
 import { SESClient } from '@aws-sdk/client-ses';
 import { LevelLedger } from '../../src/adapters/ledger-level.js';
 import { SesOutbox } from '../../src/adapters/outbox-ses.js';
-import { deliverIssue } from '../../src/core/deliver.js';
+import { deliverIssue } from '../../src/core/delivery/deliver.js';
 import { IDENTITY, ISSUE, SECRET, subscribers } from './sending.js';
 
 const [ledgerFolder = '', endpoint = '', count = '1000', concurrency = '16'] = process.argv.slice(2);

@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Issue } from '../../src/core/deliver.js';
-import type { Subscriber, SubscriberStatus } from '../../src/core/subscriber.js';
-import { newPlaceholders } from '../../src/core/view.js';
+import type { Issue } from '../../src/core/delivery/deliver.js';
+import type { Subscriber, SubscriberStatus } from '../../src/core/delivery/subscriber.js';
+import { newPlaceholders } from '../../src/core/render/view.js';
 import { temporaryFolder } from './briefings.js';
 
 export const IDENTITY = {

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { TemplateFile } from '../../src/core/render.js';
+import type { TemplateFile } from '../../src/core/render/render.js';
 
 const TEMPLATES = join(import.meta.dirname, '..', '..', 'templates');
 

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LevelLedger } from '../../src/adapters/ledger-level.js';
-import { ledgerKeyOf } from '../../src/core/deliver.js';
+import { ledgerKeyOf } from '../../src/core/delivery/deliver.js';
 import { temporaryFolder } from '../helpers/briefings.js';
 import { ROOT, runDigest } from '../helpers/cli.js';
 import { builtDigest, subscriberList } from '../helpers/sending.js';

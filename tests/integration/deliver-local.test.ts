@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LevelLedger } from '../../src/adapters/ledger-level.js';
 import { FileOutbox } from '../../src/adapters/outbox-file.js';
-import { accountedFor, deliverIssue, ledgerKeyOf } from '../../src/core/deliver.js';
-import { DeliveryFailure, type Outbox } from '../../src/core/outbox.js';
-import { verifyUnsubscribeToken } from '../../src/core/unsubscribe-token.js';
+import { accountedFor, deliverIssue, ledgerKeyOf } from '../../src/core/delivery/deliver.js';
+import { DeliveryFailure, type Outbox } from '../../src/core/delivery/outbox.js';
+import { verifyUnsubscribeToken } from '../../src/core/delivery/unsubscribe-token.js';
 import { temporaryFolder } from '../helpers/briefings.js';
 import { IDENTITY, ISSUE, SECRET, subscribers } from '../helpers/sending.js';
 

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeliverySummary } from '../../src/core/deliver.js';
+import type { DeliverySummary } from '../../src/core/delivery/deliver.js';
 import { temporaryFolder } from '../helpers/briefings.js';
 import { ROOT } from '../helpers/cli.js';
 import { type LocalSes, startLocalSes } from '../helpers/ses.js';

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LevelLedger } from '../../src/adapters/ledger-level.js';
 import { SesOutbox } from '../../src/adapters/outbox-ses.js';
-import { accountedFor, deliverIssue, ledgerKeyOf } from '../../src/core/deliver.js';
+import { accountedFor, deliverIssue, ledgerKeyOf } from '../../src/core/delivery/deliver.js';
 import { temporaryFolder } from '../helpers/briefings.js';
 import { IDENTITY, ISSUE, SECRET, subscribers } from '../helpers/sending.js';
 import { type LocalSes, startLocalSes } from '../helpers/ses.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CsvSubscriberStore, type InvalidRow } from '../../src/adapters/subscribers-csv.js';
 import { readImportFile } from '../../src/adapters/subscribers-import-file.js';
-import type { ImportOutcome, Subscriber } from '../../src/core/subscriber.js';
+import type { ImportOutcome, Subscriber } from '../../src/core/delivery/subscriber.js';
 import { temporaryFolder } from '../helpers/briefings.js';
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {

@@ -1,7 +1,7 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoSubscriberStore } from '../../src/adapters/subscribers-dynamodb.js';
-import type { ImportOutcome, ImportRow } from '../../src/core/subscriber.js';
+import type { ImportOutcome, ImportRow } from '../../src/core/delivery/subscriber.js';
 import { type LocalDynamo, startLocalDynamo } from '../helpers/dynalite.js';
 
 let dynamo: LocalDynamo;

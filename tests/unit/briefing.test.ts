@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readBriefing } from '../../src/core/briefing.js';
+import { readBriefing } from '../../src/core/ingest/briefing.js';
 import type { BriefingResult } from '../../src/core/types.js';
 import { sourceFile } from '../helpers/briefings.js';
 

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildDigest } from '../../src/core/build.js';
-import { createMessageFactory } from '../../src/core/message-template.js';
-import { compileTemplates } from '../../src/core/render.js';
+import { createMessageFactory } from '../../src/core/delivery/message-template.js';
+import { buildDigest } from '../../src/core/render/build.js';
+import { compileTemplates } from '../../src/core/render/render.js';
 import type { SourceFile } from '../../src/core/types.js';
 import { activeContent } from '../helpers/html.js';
 import { IDENTITY, SECRET } from '../helpers/sending.js';

@@ -6,7 +6,7 @@ import {
   publisherFromCopyright,
   safeUrl,
   stripMarkup,
-} from '../../src/core/clean.js';
+} from '../../src/core/ingest/clean.js';
 
 describe('stripMarkup', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { composeMessage, unsubscribeLink } from '../../src/core/compose.js';
-import { signUnsubscribeToken } from '../../src/core/unsubscribe-token.js';
+import { composeMessage, unsubscribeLink } from '../../src/core/delivery/compose.js';
+import { signUnsubscribeToken } from '../../src/core/delivery/unsubscribe-token.js';
 
 const identity = {
   from: 'Metals Weekly <news@metals.example>',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeBriefingBytes } from '../../src/core/decode.js';
+import { decodeBriefingBytes } from '../../src/core/ingest/decode.js';
 
 const text = (result: ReturnType<typeof decodeBriefingBytes>) =>
   result.ok ? result.text : `SKIPPED: ${result.reason}`;

@@ -6,7 +6,7 @@ import {
   inlineToPlain,
   inlineToText,
   truncateInline,
-} from '../../src/core/inline.js';
+} from '../../src/core/ingest/inline.js';
 
 // Only these tags may appear in rendered briefing text; anything else is escaped text.
 const ALLOWED_TAGS = /<(?!\/?(?:strong|em|s|code)>|a href="(?:https?:|mailto:)[^"]*" style="[^"]*">|\/a>)/;

@@ -1,9 +1,9 @@
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { composeMessage, unsubscribeLink } from '../../src/core/compose.js';
-import { createMessageFactory } from '../../src/core/message-template.js';
-import { personalize } from '../../src/core/render.js';
-import { signUnsubscribeToken, verifyUnsubscribeToken } from '../../src/core/unsubscribe-token.js';
+import { composeMessage, unsubscribeLink } from '../../src/core/delivery/compose.js';
+import { createMessageFactory } from '../../src/core/delivery/message-template.js';
+import { signUnsubscribeToken, verifyUnsubscribeToken } from '../../src/core/delivery/unsubscribe-token.js';
+import { personalize } from '../../src/core/render/render.js';
 import { IDENTITY, ISSUE, SECRET } from '../helpers/sending.js';
 
 const { unsubscribeUrl: U, viewInBrowserUrl: V } = ISSUE.template.placeholders;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readBriefing } from '../../src/core/briefing.js';
+import { readBriefing } from '../../src/core/ingest/briefing.js';
 import type { Briefing, BriefingResult } from '../../src/core/types.js';
 import { CORPUS, CORPUS_FOLDER, caseBytes } from '../fixtures/mojibake-corpus/corpus.js';
 import { sourceFile } from '../helpers/briefings.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { repairMojibake } from '../../src/core/mojibake/repair.js';
+import { repairMojibake } from '../../src/core/ingest/mojibake/repair.js';
 import { LOSSY, type Misreading, misread, RECOVERABLE } from '../helpers/misread.js';
 import { anyPosition, briefingText, cleanText, sameDashes } from '../helpers/sentences.js';
 

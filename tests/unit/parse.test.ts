@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { splitFrontMatter } from '../../src/core/parse/front-matter.js';
-import { parseJsonBriefing } from '../../src/core/parse/json.js';
-import { parseMarkdownBriefing } from '../../src/core/parse/markdown.js';
-import { parseTextBriefing } from '../../src/core/parse/text.js';
+import { splitFrontMatter } from '../../src/core/ingest/parse/front-matter.js';
+import { parseJsonBriefing } from '../../src/core/ingest/parse/json.js';
+import { parseMarkdownBriefing } from '../../src/core/ingest/parse/markdown.js';
+import { parseTextBriefing } from '../../src/core/ingest/parse/text.js';
 
 describe('parseTextBriefing', () => {
   const scraped = [

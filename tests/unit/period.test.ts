@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { formatRange } from '../../src/core/dates.js';
+import { inPeriod, resolvePeriod } from '../../src/core/digest/period.js';
 import { UsageError } from '../../src/core/errors.js';
-import { inPeriod, resolvePeriod } from '../../src/core/period.js';
+import { formatRange } from '../../src/core/ingest/dates.js';
 
 const now = new Date('2026-11-25T10:00:00Z');
 

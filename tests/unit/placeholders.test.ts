@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { unsubscribeLink } from '../../src/core/compose.js';
-import { createMessageFactory } from '../../src/core/message-template.js';
-import { resolvePeriod } from '../../src/core/period.js';
-import { compileTemplates, personalize, renderDigest } from '../../src/core/render.js';
-import { summarize } from '../../src/core/summarize.js';
+import { unsubscribeLink } from '../../src/core/delivery/compose.js';
+import { createMessageFactory } from '../../src/core/delivery/message-template.js';
+import { verifyUnsubscribeToken } from '../../src/core/delivery/unsubscribe-token.js';
+import { resolvePeriod } from '../../src/core/digest/period.js';
+import { summarize } from '../../src/core/digest/summarize.js';
+import { compileTemplates, personalize, renderDigest } from '../../src/core/render/render.js';
 import type { Briefing } from '../../src/core/types.js';
-import { verifyUnsubscribeToken } from '../../src/core/unsubscribe-token.js';
 import { IDENTITY, SECRET } from '../helpers/sending.js';
 import { bundledTemplateFiles } from '../helpers/templates.js';
 

@@ -1,9 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { resolvePeriod } from '../../src/core/digest/period.js';
+import { summarize } from '../../src/core/digest/summarize.js';
 import { TemplateError } from '../../src/core/errors.js';
-import { resolvePeriod } from '../../src/core/period.js';
-import { compileTemplates, personalize, renderDigest, type TemplateFile } from '../../src/core/render.js';
-import { summarize } from '../../src/core/summarize.js';
+import {
+  compileTemplates,
+  personalize,
+  renderDigest,
+  type TemplateFile,
+} from '../../src/core/render/render.js';
 import type { Briefing } from '../../src/core/types.js';
 import { activeContent } from '../helpers/html.js';
 import { bundledTemplateFiles } from '../helpers/templates.js';

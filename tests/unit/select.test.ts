@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { resolvePeriod } from '../../src/core/period.js';
-import { selectBriefings } from '../../src/core/select.js';
+import { resolvePeriod } from '../../src/core/digest/period.js';
+import { selectBriefings } from '../../src/core/digest/select.js';
 import type { Briefing } from '../../src/core/types.js';
 
 const week = resolvePeriod(

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { emlFileName } from '../../src/adapters/outbox-file.js';
 import { classifySesError } from '../../src/adapters/outbox-ses.js';
-import { maskAddress, normalizeAddress } from '../../src/core/address.js';
-import { type Clock, DEFAULT_BACKOFF, fullJitterDelay, TokenBucket } from '../../src/core/rate.js';
-import { mergeImport, type Subscriber } from '../../src/core/subscriber.js';
+import { maskAddress, normalizeAddress } from '../../src/core/delivery/address.js';
+import { type Clock, DEFAULT_BACKOFF, fullJitterDelay, TokenBucket } from '../../src/core/delivery/rate.js';
+import { mergeImport, type Subscriber } from '../../src/core/delivery/subscriber.js';
 
 function fakeClock(): Clock & { elapsed: number } {
   const clock = {

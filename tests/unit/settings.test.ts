@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { environmentWarnings, envName, periodRequest, resolveSettings } from '../../src/cli/settings.js';
 import { ConfigError, UsageError } from '../../src/core/errors.js';
+import { environmentWarnings, envName, periodRequest, resolveSettings } from '../../src/settings/settings.js';
 import { temporaryFolder } from '../helpers/briefings.js';
 
 function configFile(content: unknown): string {

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { csvLine, formulaSafe, withoutFormulaGuard } from '../../src/adapters/csv.js';
-import { normalizeAddress } from '../../src/core/address.js';
-import { knownStatus, unknownStatusReason } from '../../src/core/subscriber.js';
+import { normalizeAddress } from '../../src/core/delivery/address.js';
+import { knownStatus, unknownStatusReason } from '../../src/core/delivery/subscriber.js';
 
 describe('formula-safe cells', () => {
   it.each([

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { resolvePeriod } from '../../src/core/period.js';
+import { resolvePeriod } from '../../src/core/digest/period.js';
 import {
   extractKeySentences,
   HIGHLIGHT_MAX,
   PREHEADER_MAX,
   SUBJECT_MAX,
   summarize,
-} from '../../src/core/summarize.js';
+} from '../../src/core/digest/summarize.js';
 import type { Briefing } from '../../src/core/types.js';
 
 const period = resolvePeriod(

@@ -5,7 +5,7 @@ import {
   signUnsubscribeToken,
   type UnsubscribeClaim,
   verifyUnsubscribeToken,
-} from '../../src/core/unsubscribe-token.js';
+} from '../../src/core/delivery/unsubscribe-token.js';
 
 const SECRET = 'a-secret-of-enough-length';
 const LIST = 'weekly.metals.example';

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { signUnsubscribeToken } from '../../src/core/unsubscribe-token.js';
+import { signUnsubscribeToken } from '../../src/core/delivery/unsubscribe-token.js';
 import { readFeedback } from '../../src/workflows/feedback.js';
 import { handlePage, type UnsubscribePorts } from '../../src/workflows/unsubscribe-page.js';
 

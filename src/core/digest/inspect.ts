@@ -1,8 +1,8 @@
-import { type ReadOptions, readBriefing } from './briefing.js';
-import { cleanupCounts } from './clean.js';
-import { decodeBriefingBytes } from './decode.js';
+import { type ReadOptions, readBriefing } from '../ingest/briefing.js';
+import { cleanupCounts } from '../ingest/clean.js';
+import { decodeBriefingBytes } from '../ingest/decode.js';
+import type { DateOrigin, Repair, SourceFile, TitleOrigin } from '../types.js';
 import { toItem } from './summarize.js';
-import type { DateOrigin, Repair, SourceFile, TitleOrigin } from './types.js';
 
 /** How one briefing reads after cleaning: the shape `digest inspect --json` prints. */
 export type InspectedBriefing =

@@ -1,6 +1,6 @@
 import { Lexer, type Token, type Tokens } from 'marked';
+import type { ParsedBriefing } from '../../types.js';
 import { cleanInline, isResidueLine, publisherFromCopyright, stripMarkup } from '../clean.js';
-import type { ParsedBriefing } from '../types.js';
 import type { FrontMatter } from './front-matter.js';
 import { applyMetadata, disclaimerText, isHighlightsHeading, joinNote } from './structure.js';
 

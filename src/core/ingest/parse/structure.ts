@@ -1,5 +1,5 @@
+import type { ParsedBriefing } from '../../types.js';
 import { cleanInline } from '../clean.js';
-import type { ParsedBriefing } from '../types.js';
 
 /**
  * Line-level vocabulary shared by the text and Markdown parsers. Lines come in with their

@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { encode as encodeQuotedPrintable, wrap as wrapQuotedPrintable } from 'nodemailer/lib/qp/index.js';
-import type { DigestManifest } from './build.js';
+import { DigestError } from '../errors.js';
+import { escapeHtml } from '../ingest/inline.js';
+import type { DigestManifest } from '../render/build.js';
+import { personalize } from '../render/render.js';
+import type { Placeholders } from '../render/view.js';
 import {
   composeMessage,
   type ListIdentity,
@@ -8,11 +12,7 @@ import {
   unsubscribeLink,
   unsubscribeMailto,
 } from './compose.js';
-import { DigestError } from './errors.js';
-import { escapeHtml } from './inline.js';
-import { personalize } from './render.js';
 import { signUnsubscribeToken } from './unsubscribe-token.js';
-import type { Placeholders } from './view.js';
 
 /** The finished issue, as a sender needs it. */
 export interface IssueContent {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-import { collapseSpaces } from './clean.js';
+import { collapseSpaces } from '../ingest/clean.js';
 
 /** The sending identity and list headers, from configuration. */
 export interface ListIdentity {

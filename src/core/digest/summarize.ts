@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { formatRange } from './dates.js';
-import { inlineToPlain, truncateInline } from './inline.js';
+import { formatRange } from '../ingest/dates.js';
+import { inlineToPlain, truncateInline } from '../ingest/inline.js';
+import { characterCount, splitSentences, truncateAtWord } from '../ingest/text.js';
+import type { Briefing, Digest, DigestItem, Period, SkippedFile } from '../types.js';
 import { weekNumberOf } from './period.js';
-import { characterCount, splitSentences, truncateAtWord } from './text.js';
-import type { Briefing, Digest, DigestItem, Period, SkippedFile } from './types.js';
 
 export const HIGHLIGHTS_PER_ITEM = 3;
 export const HIGHLIGHT_MAX = 280;

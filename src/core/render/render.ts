@@ -1,8 +1,8 @@
 import Handlebars from 'handlebars';
-import { closestName } from './did-you-mean.js';
-import { TemplateError } from './errors.js';
-import { escapeHtml, inlineToHtml, inlineToText } from './inline.js';
-import type { Digest } from './types.js';
+import { closestName } from '../did-you-mean.js';
+import { TemplateError } from '../errors.js';
+import { escapeHtml, inlineToHtml, inlineToText } from '../ingest/inline.js';
+import type { Digest } from '../types.js';
 import {
   buildView,
   type DigestView,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { formatDay, formatRange } from './dates.js';
-import { weekNumberOf } from './period.js';
-import type { Digest, DigestItem } from './types.js';
+import { weekNumberOf } from '../digest/period.js';
+import { formatDay, formatRange } from '../ingest/dates.js';
+import type { Digest, DigestItem } from '../types.js';
 
 /**
  * Per-recipient values are written into the finished HTML and text as placeholders. They are

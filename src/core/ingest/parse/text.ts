@@ -1,5 +1,5 @@
+import type { ParsedBriefing } from '../../types.js';
 import { cleanInline, collapseSpaces, isResidueLine, publisherFromCopyright, stripMarkup } from '../clean.js';
-import type { ParsedBriefing } from '../types.js';
 import {
   bulletText,
   disclaimerText,

@@ -1,6 +1,6 @@
 import * as z from 'zod';
+import type { ParsedBriefing } from '../../types.js';
 import { cleanInline, stripMarkup } from '../clean.js';
-import type { ParsedBriefing } from '../types.js';
 import { applyMetadata } from './structure.js';
 
 const textList = z.union([z.array(z.coerce.string()), z.string().transform((text) => [text])]);

@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { DateTime } from 'luxon';
 import * as z from 'zod';
-import { DEFAULT_MAX_BRIEFING_BYTES } from '../core/briefing.js';
-import type { ListIdentity } from '../core/compose.js';
+import type { ListIdentity } from '../core/delivery/compose.js';
 import { closestName } from '../core/did-you-mean.js';
+import type { PeriodRequest } from '../core/digest/period.js';
 import { ConfigError, UsageError } from '../core/errors.js';
-import type { PeriodRequest } from '../core/period.js';
+import { DEFAULT_MAX_BRIEFING_BYTES } from '../core/ingest/briefing.js';
 
 /**
  * Signs unsubscribe links when no secret is configured: good for the sample message and the

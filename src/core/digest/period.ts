@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
-import { UsageError } from './errors.js';
-import type { Period } from './types.js';
+import { UsageError } from '../errors.js';
+import type { Period } from '../types.js';
 
 /** How the editor asked for the period; exactly one kind applies. */
 export type PeriodRequest =

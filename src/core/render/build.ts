@@ -1,9 +1,9 @@
-import { type ReadOptions, readBriefing } from './briefing.js';
-import { type PeriodRequest, resolvePeriod } from './period.js';
+import { type PeriodRequest, resolvePeriod } from '../digest/period.js';
+import { selectBriefings } from '../digest/select.js';
+import { summarize } from '../digest/summarize.js';
+import { type ReadOptions, readBriefing } from '../ingest/briefing.js';
+import type { Briefing, Digest, SkippedFile, SourceFile } from '../types.js';
 import { type CompiledTemplates, personalize, renderDigest } from './render.js';
-import { selectBriefings } from './select.js';
-import { summarize } from './summarize.js';
-import type { Briefing, Digest, SkippedFile, SourceFile } from './types.js';
 import type { Placeholders, Publication } from './view.js';
 
 export interface BuildSettings extends ReadOptions {

@@ -1,4 +1,12 @@
 import { createHash } from 'node:crypto';
+import type {
+  BriefingFormat,
+  BriefingResult,
+  DateOrigin,
+  ParsedBriefing,
+  SourceFile,
+  TitleOrigin,
+} from '../types.js';
 import { safeUrl } from './clean.js';
 import { dateFromFileName, parseEditorDate } from './dates.js';
 import { decodeBriefingBytes } from './decode.js';
@@ -8,14 +16,6 @@ import { parseJsonBriefing } from './parse/json.js';
 import { parseMarkdownBriefing } from './parse/markdown.js';
 import { parseTextBriefing } from './parse/text.js';
 import { headlineFromLead, headlineFromSentence, splitSentences, truncateAtWord } from './text.js';
-import type {
-  BriefingFormat,
-  BriefingResult,
-  DateOrigin,
-  ParsedBriefing,
-  SourceFile,
-  TitleOrigin,
-} from './types.js';
 
 export interface ReadOptions {
   timeZone: string;

@@ -1,7 +1,7 @@
+import { forEachConcurrent } from '../concurrency.js';
+import { DigestError } from '../errors.js';
 import { maskAddress } from './address.js';
 import type { ListIdentity } from './compose.js';
-import { forEachConcurrent } from './concurrency.js';
-import { DigestError } from './errors.js';
 import type { DeliveryLedger, LedgerRecord } from './ledger.js';
 import { createMessageFactory, type IssueContent, type MessageFactory } from './message-template.js';
 import { DeliveryFailure, type Outbox } from './outbox.js';

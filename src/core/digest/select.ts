@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
-import { formatRange } from './dates.js';
+import { formatRange } from '../ingest/dates.js';
+import type { Briefing, Period, SkippedFile } from '../types.js';
 import { inPeriod } from './period.js';
-import type { Briefing, Period, SkippedFile } from './types.js';
 
 export interface Selection {
   briefings: Briefing[];

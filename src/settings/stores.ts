@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import type { CsvStoreOptions, InvalidRow } from '../adapters/subscribers-csv.js';
+import type { DeliveryLedger } from '../core/delivery/ledger.js';
+import type { Outbox } from '../core/delivery/outbox.js';
+import type { SubscriberStore } from '../core/delivery/subscriber.js';
 import { UsageError } from '../core/errors.js';
-import type { DeliveryLedger } from '../core/ledger.js';
-import type { Outbox } from '../core/outbox.js';
-import type { SubscriberStore } from '../core/subscriber.js';
 import type { Settings } from './settings.js';
 
 /**
