@@ -1,16 +1,14 @@
-import { BatchGetCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { createDocumentClient } from '../src/adapters/dynamodb.js';
 import { DynamoLedger } from '../src/adapters/ledger-dynamodb.js';
 import { SesOutbox } from '../src/adapters/outbox-ses.js';
 import { createS3Client } from '../src/adapters/s3-source.js';
+import { DynamoSubscriberStore } from '../src/adapters/subscribers-dynamodb.js';
 import { maskAddress } from '../src/core/delivery/address.js';
 import type { Issue } from '../src/core/delivery/deliver.js';
-import { issueFromFiles } from '../src/core/delivery/message-template.js';
 import { TokenBucket } from '../src/core/delivery/rate.js';
 import type { Subscriber } from '../src/core/delivery/subscriber.js';
-import { DigestError } from '../src/core/errors.js';
 import { type SendBatchMessage, sendBatches } from '../src/workflows/send-batch.js';
 import { issueArchive } from './commons/archive.js';
 import { readEnvironment, required } from './commons/environment.js';
@@ -34,6 +32,9 @@ const s3 = createS3Client();
 const dynamo = createDocumentClient(process.env.AWS_ENDPOINT_URL_DYNAMODB);
 const outbox = new SesOutbox(env.CONFIGURATION_SET ? { configurationSetName: env.CONFIGURATION_SET } : {});
 const ledger = new DynamoLedger(dynamo, env.LEDGER_TABLE);
+const subscribers = new DynamoSubscriberStore(dynamo, env.SUBSCRIBERS_TABLE, 16, (reason) =>
+  logger.warn('A queued recipient is not sent to', { reason }),
+);
 const archive = issueArchive(s3, env.BUCKET, env.ARCHIVE_PREFIX);
 const bucket = new TokenBucket(env.SEND_RATE);
 const issues = new Map<string, Promise<Issue>>();
@@ -110,43 +111,16 @@ export const handler = async (event: SQSEvent, context?: Context): Promise<SQSBa
 function loadIssue(issueId: string): Promise<Issue> {
   let issue = issues.get(issueId);
   if (!issue) {
-    issue = (async () => {
-      const [manifest, html, text] = await Promise.all(
-        ['digest.json', 'message.html', 'message.txt'].map((name) => archive.read(issueId, name)),
-      );
-      if (!manifest || !html || !text)
-        throw new DigestError(
-          `issue ${issueId} is not in the archive: run the build function for its week first`,
-        );
-      return issueFromFiles(
-        { manifest, html, text },
-        (id) => archiveLink(env.ARCHIVE_URL, id),
-        `archive/${issueId}`,
-      );
-    })();
+    issue = archive.issue(issueId, (id) => archiveLink(env.ARCHIVE_URL, id));
     issues.set(issueId, issue);
     issue.catch(() => issues.delete(issueId));
   }
   return issue;
 }
 
-/** The recipients' current records (100 per call): unsubscribes since queueing are honoured. */
+/** The recipients' current records: unsubscribes since queueing are honoured. */
 async function currentSubscribers(emails: string[]): Promise<Subscriber[]> {
-  const found: Subscriber[] = [];
-  for (let start = 0; start < emails.length; start += 100) {
-    let keys: Record<string, unknown>[] | undefined = emails
-      .slice(start, start + 100)
-      .map((email) => ({ email }));
-    while (keys && keys.length > 0) {
-      const response: BatchGetCommandOutput = await dynamo.send(
-        new BatchGetCommand({
-          RequestItems: { [env.SUBSCRIBERS_TABLE]: { Keys: keys, ConsistentRead: true } },
-        }),
-      );
-      found.push(...((response.Responses?.[env.SUBSCRIBERS_TABLE] ?? []) as Subscriber[]));
-      keys = response.UnprocessedKeys?.[env.SUBSCRIBERS_TABLE]?.Keys;
-    }
-  }
+  const found = await subscribers.current(emails);
   const missing = emails.length - found.length;
   if (missing > 0)
     logger.info('Queued recipients no longer on the list were skipped', {

@@ -1,4 +1,6 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { type IssueContent, issueFromFiles } from '../../src/core/delivery/message-template.js';
+import { DigestError } from '../../src/core/errors.js';
 
 const CONTENT_TYPES: Record<string, string> = {
   html: 'text/html; charset=utf-8',
@@ -23,6 +25,17 @@ export function issueArchive(client: S3Client, bucket: string, prefix: string) {
           ),
         ),
       );
+    },
+    /** The issue as the build archived it, ready to send; `link` gives its view-in-browser URL. */
+    async issue(issueId: string, link: (issueId: string) => string): Promise<IssueContent> {
+      const [manifest, html, text] = await Promise.all(
+        ['digest.json', 'message.html', 'message.txt'].map((name) => this.read(issueId, name)),
+      );
+      if (!manifest || !html || !text)
+        throw new DigestError(
+          `issue ${issueId} is not in the archive: run the build function for its week first`,
+        );
+      return issueFromFiles({ manifest, html, text }, link, `${prefix}${issueId}`);
     },
     async read(issueId: string, name: string): Promise<string | undefined> {
       try {

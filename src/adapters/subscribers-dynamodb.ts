@@ -1,4 +1,6 @@
 import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -46,6 +48,34 @@ export class DynamoSubscriberStore implements SubscriberStore {
     } catch (error) {
       throw dynamoError(error, this.table);
     }
+  }
+
+  /**
+   * The current records of these addresses (100 per call, consistent reads): the sender reads
+   * them again just before sending, so an unsubscribe since queueing is honoured. Addresses no
+   * longer on the list, and items this version cannot use, are left out.
+   */
+  async current(emails: string[]): Promise<Subscriber[]> {
+    const found: Subscriber[] = [];
+    for (let start = 0; start < emails.length; start += 100) {
+      let keys: Record<string, unknown>[] | undefined = emails
+        .slice(start, start + 100)
+        .map((email) => ({ email }));
+      while (keys && keys.length > 0) {
+        const response: BatchGetCommandOutput = await explained(this.table, () =>
+          this.client.send(
+            new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }),
+          ),
+        );
+        for (const item of response.Responses?.[this.table] ?? []) {
+          const subscriber = asSubscriber(item);
+          if (subscriber) found.push(subscriber);
+          else this.onSkipped(skipReason(item));
+        }
+        keys = response.UnprocessedKeys?.[this.table]?.Keys;
+      }
+    }
+    return found;
   }
 
   async get(email: string): Promise<Subscriber | undefined> {
