@@ -11,6 +11,7 @@ const shared = {
 export default defineConfig({
   test: {
     reporters: ['default', './tests/summary-reporter.ts'],
+    globalSetup: ['./tests/global-setup.ts'],
     projects: [
       {
         test: {

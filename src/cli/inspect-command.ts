@@ -1,26 +1,11 @@
 import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { Command } from 'commander';
 import { readFolder, readSourceFile } from '../adapters/fs-source.js';
 import { type InspectedBriefing, inspectBriefing } from '../core/digest/inspect.js';
 import { SourceError } from '../core/errors.js';
 import { formatDay } from '../core/ingest/dates.js';
 import type { SourceFile } from '../core/types.js';
 import type { Settings } from '../settings/settings.js';
-
-export function describeInspect(program: Command): Command {
-  return program
-    .command('inspect')
-    .summary('show how briefings read after cleaning, and what was repaired')
-    .description(
-      'Reads briefing files or folders the way a build does, with no period filter, and shows for each one its title, ' +
-        'date, source, highlights, body paragraphs and note, and what cleaning repaired (mojibake, HTML, residue).',
-    )
-    .argument('<path...>', 'briefing files or folders of briefings')
-    .option('--json', 'print one JSON array instead of text')
-    .option('--time-zone <zone>', 'IANA time zone for dates (default: UTC)')
-    .option('--max-briefing-bytes <n>', 'skip briefings larger than this (default: 2097152)');
-}
 
 /** Reads the paths (every one must exist) and returns what `digest inspect` prints. */
 export async function runInspect(paths: string[], settings: Settings, json: boolean): Promise<string> {

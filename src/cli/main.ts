@@ -1,10 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { DigestError, UsageError } from '../core/errors.js';
-import { environmentWarnings, resolveSettings, type SettingKey } from '../settings/settings.js';
-import { describeBuild, runBuild } from './build-command.js';
-import { describeInspect, runInspect } from './inspect-command.js';
-import { describePreview, runPreview } from './preview-command.js';
-import { describeSend, runSend } from './send-command.js';
+import type { SettingKey, Settings } from '../settings/settings.js';
+import { describeBuild, describeInspect, describePreview, describeSend } from './commands.js';
 import { registerSubscribers } from './subscribers-command.js';
 
 export const EXIT = { ok: 0, fatal: 1, usage: 2 } as const;
@@ -38,19 +35,23 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       writeErr: (text) => io.err(text.trimEnd()),
       outputError: (text, write) => write(inOurVoice(text)),
     });
-  for (const warning of environmentWarnings(io.env)) io.err(`digest: ${warning}`);
-
-  const settingsFor = (options: Record<string, unknown>) =>
-    resolveSettings(flagsOf(options), io.env, program.opts<{ config?: string }>().config);
+  // Settings (and their validation library) load when a command runs, not for --help.
+  const settingsFor = async (options: Record<string, unknown>): Promise<Settings> => {
+    const { environmentWarnings, resolveSettings } = await import('../settings/settings.js');
+    for (const warning of environmentWarnings(io.env)) io.err(`digest: ${warning}`);
+    return resolveSettings(flagsOf(options), io.env, program.opts<{ config?: string }>().config);
+  };
 
   describeBuild(program).action(async (options: Record<string, unknown>) => {
-    const { report } = await runBuild(settingsFor(options));
+    const { runBuild } = await import('./build-command.js');
+    const { report } = await runBuild(await settingsFor(options));
     io.out(report);
   });
 
   describeInspect(program).action(async (paths: string[], options: Record<string, unknown>) => {
     const { json, ...rest } = options;
-    io.out(await runInspect(paths, settingsFor(rest), json === true));
+    const { runInspect } = await import('./inspect-command.js');
+    io.out(await runInspect(paths, await settingsFor(rest), json === true));
   });
 
   describeSend(program).action(async (options: Record<string, unknown>) => {
@@ -63,7 +64,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     };
     process.on('SIGINT', interrupt);
     try {
-      const run = await runSend(settingsFor(options), controller.signal);
+      const { runSend } = await import('./send-command.js');
+      const run = await runSend(await settingsFor(options), controller.signal);
       io.out(run.report);
       if (run.incomplete) exitCode = EXIT.fatal;
       // A stop for a reason other than Ctrl-C is an error: one line on stderr says what to do.
@@ -75,7 +77,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   });
 
   describePreview(program).action(async (options: Record<string, unknown>) => {
-    const preview = await runPreview(settingsFor(options), io.out);
+    const { runPreview } = await import('./preview-command.js');
+    const preview = await runPreview(await settingsFor(options), io.out);
     // Runs until Ctrl-C; the server keeps the process alive.
     await new Promise<void>((resolve) => {
       process.once('SIGINT', () => void preview.stop().then(resolve));

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Command } from 'commander';
 import { writeFileAtomic } from '../adapters/fs-output.js';
 import { type DeliverySummary, deliverIssue, type Issue } from '../core/delivery/deliver.js';
 import { issueFromFiles } from '../core/delivery/message-template.js';
@@ -17,36 +16,6 @@ import {
 } from '../settings/stores.js';
 import { sendTestMessage } from '../workflows/test-message.js';
 import { progressLine } from './progress.js';
-
-export function describeSend(program: Command): Command {
-  return program
-    .command('send')
-    .summary('send a built digest to every active subscriber, exactly once')
-    .description(
-      'Sends the digest built in --digest to every active subscriber through the file outbox or SES. ' +
-        'A ledger records every recipient per destination (the file outbox folder, or SES with its region and ' +
-        'configuration set), so a re-run sends only to who has not had it there, and a rehearsal into files ' +
-        'never blocks the real send. A message whose answer from SES was lost is reported unconfirmed, never sent twice.',
-    )
-    .option('--digest <dir>', 'the folder `digest build` wrote (default: out)')
-    .option('--subscribers <file|dynamodb://table>', 'the subscriber list (default: subscribers.csv)')
-    .option('--outbox <file:dir|ses>', 'where messages go (default: file:<digest>/outbox)')
-    .option('--ledger <dir|dynamodb://table>', 'the delivery ledger (default: <digest>/ledger)')
-    .option('--rate <n>', 'messages per second (default: the SES account maximum; unlimited for files)')
-    .option('--concurrency <n>', 'messages in flight at once (default: 16 for SES, 64 for files)')
-    .option('--dry-run', 'count who would get the issue, send nothing')
-    .option('--test <address>', 'send one test message to this address; the ledger is left alone')
-    .option(
-      '--resend-unconfirmed',
-      'send again to recipients whose earlier send was cut off or lost its answer',
-    )
-    .option('--retry-failed', 'send again to recipients whose earlier send failed (not to suppressed ones)')
-    .option('--ses-timeout <seconds>', 'how long to wait for SES to answer one message (default: 30)')
-    .option('--configuration-set <name>', 'SES configuration set for bounce and complaint events')
-    .option('--ses-endpoint <url>', 'a local SES endpoint (or set AWS_ENDPOINT_URL_SES)')
-    .option('--dynamodb-endpoint <url>', 'a local DynamoDB endpoint (or set AWS_ENDPOINT_URL_DYNAMODB)')
-    .option('--summary <file>', 'where to write the JSON summary (default: <digest>/send-summary.json)');
-}
 
 export interface SendRun {
   report: string;

@@ -14,7 +14,7 @@ import type { Settings } from '../settings/settings.js';
 import { openSubscriberStore } from '../settings/stores.js';
 
 type Output = (text: string) => void;
-type WithSettings = (options: Record<string, unknown>) => Settings;
+type WithSettings = (options: Record<string, unknown>) => Promise<Settings>;
 
 /**
  * `digest subscribers import|add|list|unsubscribe|count` on the store named by --subscribers.
@@ -51,7 +51,7 @@ export function registerSubscribers(
     .addOption(storeOption())
     .addOption(dynamoOption())
     .action(async (file: string, options: Record<string, unknown>) => {
-      const settings = settingsFor(options);
+      const settings = await settingsFor(options);
       const { openImportFile } = await import('../adapters/subscribers-import-file.js');
       const skipped = new RowReport();
       const held = new RowReport();
@@ -89,7 +89,7 @@ export function registerSubscribers(
     .addOption(storeOption())
     .addOption(dynamoOption())
     .action(async (email: string, options: Record<string, unknown>) => {
-      const settings = settingsFor(options);
+      const settings = await settingsFor(options);
       const row: ImportRow = {
         email: validAddress(email),
         ...(typeof options.name === 'string' ? { name: options.name } : {}),
@@ -118,7 +118,7 @@ export function registerSubscribers(
     .addOption(storeOption())
     .addOption(dynamoOption())
     .action(async (options: Record<string, unknown>) => {
-      const settings = settingsFor(options);
+      const settings = await settingsFor(options);
       const status = options.status as SubscriberStatus | undefined;
       const held = new RowReport();
       // The header is printed once the store has answered: a missing store is an error, not an
@@ -161,7 +161,7 @@ export function registerSubscribers(
     .addOption(storeOption())
     .addOption(dynamoOption())
     .action(async (email: string, options: Record<string, unknown>) => {
-      const settings = settingsFor(options);
+      const settings = await settingsFor(options);
       const address = validAddress(email);
       const found = await withStore(settings, (store) =>
         store.setStatus(address, 'unsubscribed', new Date().toISOString()),
@@ -179,7 +179,7 @@ export function registerSubscribers(
     .addOption(storeOption())
     .addOption(dynamoOption())
     .action(async (options: Record<string, unknown>) => {
-      const settings = settingsFor(options);
+      const settings = await settingsFor(options);
       const counts = Object.fromEntries(SUBSCRIBER_STATUSES.map((status) => [status, 0])) as Record<
         SubscriberStatus,
         number

@@ -1,0 +1,91 @@
+import type { Command } from 'commander';
+
+/**
+ * What each command is and which options it takes. Only commander is loaded here: `digest --help`
+ * and option parsing never load MJML, the AWS SDK or anything a command needs to do its work;
+ * `main.ts` imports a command's module when it runs.
+ */
+
+export function describeBuild(program: Command): Command {
+  return program
+    .command('build')
+    .summary('build the digest from a folder or S3 prefix of briefings')
+    .description(
+      'Builds the digest of a period from briefings in a folder or an S3 prefix and writes digest.html, ' +
+        'digest.txt, digest.json, a sample message digest.eml, and message.html/message.txt for `digest send`, to --out.',
+    )
+    .option('--source <dir|s3://bucket/prefix>', 'where the briefings are (default: briefings)')
+    .option('--out <dir>', 'where to write the digest (default: out)')
+    .option('--week <YYYY-Www|latest>', 'an ISO week, or the newest week that has briefings')
+    .option('--since <YYYY-MM-DD>', 'first day of the period')
+    .option('--until <YYYY-MM-DD>', 'last day of the period (default: today)')
+    .option('--all', 'every briefing, whatever its date')
+    .option('--now <ISO date>', 'the current time, for the default period (7 days ending now)')
+    .option('--templates <dir>', 'templates that replace the bundled ones, file by file')
+    .option('--time-zone <zone>', 'IANA time zone for weeks and dates (default: UTC)')
+    .option('--s3-endpoint <url>', 'a local S3 endpoint (or set AWS_ENDPOINT_URL_S3)')
+    .option('--max-briefing-bytes <n>', 'skip briefings larger than this (default: 2097152)');
+}
+
+export function describeInspect(program: Command): Command {
+  return program
+    .command('inspect')
+    .summary('show how briefings read after cleaning, and what was repaired')
+    .description(
+      'Reads briefing files or folders the way a build does, with no period filter, and shows for each one its title, ' +
+        'date, source, highlights, body paragraphs and note, and what cleaning repaired (mojibake, HTML, residue).',
+    )
+    .argument('<path...>', 'briefing files or folders of briefings')
+    .option('--json', 'print one JSON array instead of text')
+    .option('--time-zone <zone>', 'IANA time zone for dates (default: UTC)')
+    .option('--max-briefing-bytes <n>', 'skip briefings larger than this (default: 2097152)');
+}
+
+export function describeSend(program: Command): Command {
+  return program
+    .command('send')
+    .summary('send a built digest to every active subscriber, exactly once')
+    .description(
+      'Sends the digest built in --digest to every active subscriber through the file outbox or SES. ' +
+        'A ledger records every recipient per destination (the file outbox folder, or SES with its region and ' +
+        'configuration set), so a re-run sends only to who has not had it there, and a rehearsal into files ' +
+        'never blocks the real send. A message whose answer from SES was lost is reported unconfirmed, never sent twice.',
+    )
+    .option('--digest <dir>', 'the folder `digest build` wrote (default: out)')
+    .option('--subscribers <file|dynamodb://table>', 'the subscriber list (default: subscribers.csv)')
+    .option('--outbox <file:dir|ses>', 'where messages go (default: file:<digest>/outbox)')
+    .option('--ledger <dir|dynamodb://table>', 'the delivery ledger (default: <digest>/ledger)')
+    .option('--rate <n>', 'messages per second (default: the SES account maximum; unlimited for files)')
+    .option('--concurrency <n>', 'messages in flight at once (default: 16 for SES, 64 for files)')
+    .option('--dry-run', 'count who would get the issue, send nothing')
+    .option('--test <address>', 'send one test message to this address; the ledger is left alone')
+    .option(
+      '--resend-unconfirmed',
+      'send again to recipients whose earlier send was cut off or lost its answer',
+    )
+    .option('--retry-failed', 'send again to recipients whose earlier send failed (not to suppressed ones)')
+    .option('--ses-timeout <seconds>', 'how long to wait for SES to answer one message (default: 30)')
+    .option('--configuration-set <name>', 'SES configuration set for bounce and complaint events')
+    .option('--ses-endpoint <url>', 'a local SES endpoint (or set AWS_ENDPOINT_URL_SES)')
+    .option('--dynamodb-endpoint <url>', 'a local DynamoDB endpoint (or set AWS_ENDPOINT_URL_DYNAMODB)')
+    .option('--summary <file>', 'where to write the JSON summary (default: <digest>/send-summary.json)');
+}
+
+export function describePreview(program: Command): Command {
+  return program
+    .command('preview')
+    .summary('preview the coming digest in the browser, live as briefings and templates change')
+    .description(
+      'Serves a live preview of the digest on 127.0.0.1: desktop, mobile and dark views, plain text, HTML source, ' +
+        'the manifest, checks, skipped files and a "send test" button. Saving a briefing or template updates the page.',
+    )
+    .option('--source <dir|s3://bucket/prefix>', 'where the briefings are (default: briefings); S3 is polled')
+    .option('--week <YYYY-Www|latest>', 'the week to show first (default: latest)')
+    .option('--templates <dir>', 'templates that replace the bundled ones, file by file')
+    .option('--port <n>', 'port to listen on (default: 3000; 0 picks a free one)')
+    .option('--host <address>', 'address to listen on (default: 127.0.0.1, this machine only)')
+    .option('--open', 'open the preview in the default browser')
+    .option('--poll <seconds>', 'how often to look for changes in S3 (default: 5)')
+    .option('--outbox <file:dir|ses>', 'where "send test" delivers (default: file:<digest>/outbox)')
+    .option('--time-zone <zone>', 'IANA time zone for weeks and dates (default: UTC)');
+}
