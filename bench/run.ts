@@ -17,7 +17,7 @@ import { loadTemplates } from '../src/adapters/templates-fs.js';
 import { runPreview } from '../src/cli/preview-command.js';
 import { compileTemplates } from '../src/core/render/render.js';
 import { resolveSettings } from '../src/settings/settings.js';
-import { buildFromSettings, issueOf, readSource } from '../src/workflows/local-build.js';
+import { buildFromSettings, issueOf, sourceFor } from '../src/workflows/local-build.js';
 import { benchBuild } from './build-bench.js';
 import { median, timed } from './measure.js';
 import { benchSend } from './send-bench.js';
@@ -41,7 +41,7 @@ try {
   const built = await buildFromSettings(
     settings,
     compileTemplates(await loadTemplates()),
-    await readSource(settings),
+    await sourceFor(settings),
   );
   if (!built.output) throw new Error('the sample digest did not build');
   const send = await benchSend(issueOf(built, built.output), work, built.output.mjmlRenders);
@@ -226,7 +226,7 @@ async function benchPreview() {
     }
     await reader.cancel();
     const build = await timed(async () =>
-      buildFromSettings(settings, compileTemplates(await loadTemplates()), await readSource(settings)),
+      buildFromSettings(settings, compileTemplates(await loadTemplates()), await sourceFor(settings)),
     );
     return {
       saveToPageMs: median(times),

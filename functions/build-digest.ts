@@ -5,7 +5,7 @@ import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { createDocumentClient } from '../src/adapters/dynamodb.js';
 import { DynamoIssueStore } from '../src/adapters/issues-dynamodb.js';
-import { createS3Client, readS3Prefix } from '../src/adapters/s3-source.js';
+import { createS3Client, s3Source } from '../src/adapters/s3-source.js';
 import { createSqsClient, enqueueRecipients } from '../src/adapters/sqs-queue.js';
 import { DynamoSubscriberStore } from '../src/adapters/subscribers-dynamodb.js';
 import { BUNDLED_TEMPLATES, loadTemplates } from '../src/adapters/templates-fs.js';
@@ -71,11 +71,10 @@ export const handler = async (event: unknown, context?: Context) => {
     },
     {
       templates,
-      readBriefings: () =>
-        readS3Prefix(
-          { bucket: env.BUCKET, prefix: env.BRIEFINGS_PREFIX },
-          { maxBytes: DEFAULT_MAX_BRIEFING_BYTES, client: s3 },
-        ),
+      briefings: s3Source(
+        { bucket: env.BUCKET, prefix: env.BRIEFINGS_PREFIX },
+        { maxBytes: DEFAULT_MAX_BRIEFING_BYTES, client: s3 },
+      ),
       archive: (issueId, files) => archive.write(issueId, files),
       issues,
       activeRecipients: async function* () {

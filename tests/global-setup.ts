@@ -6,5 +6,8 @@ import { join } from 'node:path';
  * sources first (about 0.2 s), so a test never runs yesterday's build.
  */
 export default function setup(): void {
-  execFileSync('npm', ['run', 'build', '--silent'], { cwd: join(import.meta.dirname, '..'), stdio: 'inherit' });
+  execFileSync('npm', ['run', 'build', '--silent'], {
+    cwd: join(import.meta.dirname, '..'),
+    stdio: 'inherit',
+  });
 }

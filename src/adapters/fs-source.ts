@@ -1,13 +1,40 @@
 import { open, readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import pLimit from 'p-limit';
+import { mapConcurrent } from '../core/concurrency.js';
 import { SourceError } from '../core/errors.js';
-import type { SourceFile } from '../core/types.js';
+import type { BriefingSource, SourceFile } from '../core/types.js';
 
 /**
- * Reads every file under a folder (recursively). Files over `maxBytes` are listed with their
- * size but not read, so a stray video never lands in memory.
+ * A folder of briefings (recursively) as a source: the listing is names, sizes and modified
+ * times; files are read only when asked for, a few at a time. Files over `maxBytes` come without
+ * their content, so a stray video never lands in memory.
  */
+export function folderSource(
+  folder: string,
+  options: { maxBytes: number; concurrency?: number },
+): BriefingSource {
+  const concurrency = options.concurrency ?? 16;
+  return {
+    list: async () => {
+      const names = await listFiles(folder);
+      const limit = pLimit(concurrency);
+      const listed = await Promise.all(
+        names.map((name) =>
+          limit(async (): Promise<SourceFile> => {
+            const info = await stat(join(folder, name));
+            return { name, modified: info.mtime, size: info.size };
+          }),
+        ),
+      );
+      return listed.sort((a, b) => a.name.localeCompare(b.name));
+    },
+    read: (files) =>
+      mapConcurrent(files, concurrency, (file) => readOne(folder, file.name, options.maxBytes)),
+  };
+}
+
+/** Reads every file under a folder (recursively), for tools that need them all (`digest inspect`). */
 export async function readFolder(
   folder: string,
   options: { maxBytes: number; concurrency?: number },

@@ -1,7 +1,7 @@
 import { GetObjectCommand, paginateListObjectsV2, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
-import pLimit from 'p-limit';
+import { mapConcurrent } from '../core/concurrency.js';
 import { SourceError } from '../core/errors.js';
-import type { SourceFile } from '../core/types.js';
+import type { BriefingSource, SourceFile } from '../core/types.js';
 import { awsHint } from './aws-errors.js';
 import { awsRegion } from './aws-region.js';
 
@@ -61,16 +61,22 @@ export async function listS3Prefix(location: S3Location, options: S3SourceOption
 }
 
 /**
- * Lists every object under the prefix and reads them with bounded concurrency. Objects over
- * `maxBytes` are listed but not downloaded.
+ * An S3 prefix of briefings as a source: one listing (all pages) for the names, sizes and
+ * modified times; objects are downloaded only when asked for, a few at a time. Objects over
+ * `maxBytes` are never downloaded.
  */
-export async function readS3Prefix(location: S3Location, options: S3SourceOptions): Promise<SourceFile[]> {
+export function s3Source(location: S3Location, options: S3SourceOptions): BriefingSource {
   const client = options.client ?? createS3Client(options.endpoint);
-  const listed = await listObjects(location, client, options.pageSize);
-  const limit = pLimit(options.concurrency ?? 16);
-  return Promise.all(
-    listed.map(({ key, file }) =>
-      limit(async (): Promise<SourceFile> => {
+  const keys = new Map<string, string>();
+  return {
+    list: async () =>
+      (await listObjects(location, client, options.pageSize)).map(({ key, file }) => {
+        keys.set(file.name, key);
+        return file;
+      }),
+    read: (files) =>
+      mapConcurrent(files, options.concurrency ?? 16, async (file): Promise<SourceFile> => {
+        const key = keys.get(file.name) ?? file.name;
         if (file.size > options.maxBytes) return file;
         try {
           const response = await client.send(new GetObjectCommand({ Bucket: location.bucket, Key: key }));
@@ -80,8 +86,15 @@ export async function readS3Prefix(location: S3Location, options: S3SourceOption
           throw s3Error(error, `s3://${location.bucket}/${key}`, 'read');
         }
       }),
-    ),
-  );
+  };
+}
+
+/** Lists and downloads every object under the prefix (tools that need them all). */
+export async function readS3Prefix(location: S3Location, options: S3SourceOptions): Promise<SourceFile[]> {
+  const source = s3Source(location, options);
+  const files: SourceFile[] = [];
+  for await (const file of source.read(await source.list())) files.push(file);
+  return files.sort((a, b) => a.name.localeCompare(b.name));
 }
 
 async function listObjects(

@@ -4,13 +4,13 @@ import { createMessageFactory } from '../core/delivery/message-template.js';
 import type { BuildResult } from '../core/render/build.js';
 import { compileTemplates } from '../core/render/render.js';
 import { messageContext, type Settings } from '../settings/settings.js';
-import { buildFromSettings, issueOf, readSource } from '../workflows/local-build.js';
+import { buildFromSettings, issueOf, sourceFor } from '../workflows/local-build.js';
 import { formatBuildReport } from './report.js';
 
 /** Reads the briefings, builds, writes the outputs and returns the report to print. */
 export async function runBuild(settings: Settings): Promise<{ result: BuildResult; report: string }> {
   const templates = compileTemplates(await loadTemplates(settings.templates));
-  const result = await buildFromSettings(settings, templates, await readSource(settings));
+  const result = await buildFromSettings(settings, templates, await sourceFor(settings));
   // The sample message is what a subscriber gets, made the way `digest send` makes it.
   const sample =
     result.output && (await createMessageFactory(issueOf(result, result.output), messageContext(settings)));
@@ -27,5 +27,8 @@ export async function runBuild(settings: Settings): Promise<{ result: BuildResul
         }
       : {}),
   });
-  return { result, report: formatBuildReport(result, written, settings.source) };
+  return {
+    result,
+    report: formatBuildReport(result, written, { source: settings.source, verbose: settings.verbose }),
+  };
 }

@@ -24,7 +24,9 @@ export function describeBuild(program: Command): Command {
     .option('--templates <dir>', 'templates that replace the bundled ones, file by file')
     .option('--time-zone <zone>', 'IANA time zone for weeks and dates (default: UTC)')
     .option('--s3-endpoint <url>', 'a local S3 endpoint (or set AWS_ENDPOINT_URL_S3)')
-    .option('--max-briefing-bytes <n>', 'skip briefings larger than this (default: 2097152)');
+    .option('--max-briefing-bytes <n>', 'skip briefings larger than this (default: 2097152)')
+    .option('--date-slack <days>', 'read files whose listed date is this close to the period (default: 3)')
+    .option('--verbose', 'list every file outside the period, not just how many');
 }
 
 export function describeInspect(program: Command): Command {

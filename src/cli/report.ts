@@ -3,7 +3,12 @@ import { formatDay, formatRange } from '../core/ingest/dates.js';
 import type { BuildResult } from '../core/render/build.js';
 
 /** The short summary `digest build` prints: what went in, what was left out and why, where to look. */
-export function formatBuildReport(result: BuildResult, written: string[], source: string): string {
+export function formatBuildReport(
+  result: BuildResult,
+  written: string[],
+  options: { source: string; verbose: boolean },
+): string {
+  const { source } = options;
   const { digest, output } = result;
   const { period } = digest;
   const when =
@@ -29,6 +34,16 @@ export function formatBuildReport(result: BuildResult, written: string[], source
   if (digest.skipped.length > 0) {
     lines.push('', `Skipped ${digest.skipped.length} file${digest.skipped.length === 1 ? '' : 's'}:`);
     for (const skipped of digest.skipped) lines.push(`  - ${skipped.file}: ${skipped.reason}`);
+  }
+  // An archive of years holds thousands of other weeks' files: one line says how many.
+  const outside = result.outsideThePeriod;
+  if (outside.length > 0) {
+    const count = outside.length.toLocaleString('en');
+    lines.push(
+      '',
+      `${count} file${outside.length === 1 ? '' : 's'} outside the period${options.verbose ? ':' : ' (--verbose lists them).'}`,
+    );
+    if (options.verbose) for (const file of outside) lines.push(`  - ${file.file}: ${file.reason}`);
   }
   if (result.manifest.collapsedItems.length > 0) {
     lines.push(

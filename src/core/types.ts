@@ -10,6 +10,28 @@ export interface SourceFile {
   bytes?: Uint8Array;
 }
 
+/**
+ * Where briefings come from (a folder, an S3 prefix): a cheap listing first, then the contents
+ * of only the files chosen, handed over one by one as they arrive.
+ */
+export interface BriefingSource {
+  /** Every file, without its content. */
+  list(): Promise<SourceFile[]>;
+  /** These files with their content (a file over the size limit comes without it). */
+  read(files: SourceFile[]): AsyncIterable<SourceFile>;
+}
+
+/** Files already in memory as a source (tests, benchmarks, the preview's single files). */
+export function filesSource(files: SourceFile[]): BriefingSource {
+  return {
+    list: async () => files.map(({ bytes: _bytes, ...listed }) => listed),
+    read: async function* (wanted) {
+      const names = new Set(wanted.map((file) => file.name));
+      for (const file of files) if (names.has(file.name)) yield file;
+    },
+  };
+}
+
 export type BriefingFormat = 'text' | 'markdown' | 'json';
 
 /**

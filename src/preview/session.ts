@@ -7,9 +7,9 @@ import type { PeriodRequest } from '../core/digest/period.js';
 import { DigestError, TemplateError } from '../core/errors.js';
 import type { DigestManifest } from '../core/render/build.js';
 import { compileTemplates } from '../core/render/render.js';
-import type { SourceFile } from '../core/types.js';
+import type { BriefingSource, SourceFile } from '../core/types.js';
 import type { Settings } from '../settings/settings.js';
-import { buildFromSettings, issueOf, listS3Source, readSource } from '../workflows/local-build.js';
+import { buildFromSettings, issueOf, listS3Source, sourceFor } from '../workflows/local-build.js';
 import { type BriefingFile, readBriefingFile } from './briefing-file.js';
 import { type Check, digestChecks } from './checks.js';
 
@@ -154,12 +154,26 @@ export class PreviewSession {
     const started = performance.now();
     try {
       const templates = compileTemplates(await loadTemplates(this.settings.templates));
-      const files = await readSource(this.settings);
-      this.files = files;
-      this.sourceSignature = signatureOf(files);
+      // The picker lists every week from the listing; only the shown week's files are read.
+      const source = await sourceFor(this.settings);
+      const read: SourceFile[] = [];
+      const recording: BriefingSource = {
+        list: async () => {
+          const listed = await source.list();
+          this.sourceSignature = signatureOf(listed);
+          return listed;
+        },
+        read: async function* (files) {
+          for await (const file of source.read(files)) {
+            read.push(file);
+            yield file;
+          }
+        },
+      };
       const period: PeriodRequest =
         this.state.week === 'latest' ? { kind: 'latest' } : { kind: 'week', week: this.state.week };
-      const result = await buildFromSettings(this.settings, templates, files, period);
+      const result = await buildFromSettings(this.settings, templates, recording, period);
+      this.files = read;
       this.html = result.output?.html ?? null;
       this.issue = result.output ? issueOf(result, result.output) : null;
       this.state = {

@@ -4,6 +4,7 @@ import * as z from 'zod';
 import type { ListIdentity } from '../core/delivery/compose.js';
 import { closestName } from '../core/did-you-mean.js';
 import type { PeriodRequest } from '../core/digest/period.js';
+import { DEFAULT_DATE_SLACK_DAYS } from '../core/digest/prefilter.js';
 import { ConfigError, UsageError } from '../core/errors.js';
 import { DEFAULT_MAX_BRIEFING_BYTES } from '../core/ingest/briefing.js';
 
@@ -54,6 +55,7 @@ export const settingsSchema = z.object({
     .refine(validTimeZone, 'must be an IANA time zone such as Europe/Berlin'),
   s3Endpoint: z.url().optional(),
   maxBriefingBytes: z.coerce.number().int().positive().default(DEFAULT_MAX_BRIEFING_BYTES),
+  dateSlack: z.coerce.number().int().min(0).max(366).default(DEFAULT_DATE_SLACK_DAYS),
   newsletterName: z.string().min(1).default('The Weekly Briefing'),
   from: z.string().min(3).default('The Weekly Briefing <digest@example.com>'),
   replyTo: z.string().optional(),
@@ -94,6 +96,7 @@ export const settingsSchema = z.object({
   open: z.boolean().default(false),
   poll: z.coerce.number().positive().default(5),
   debug: z.boolean().default(false),
+  verbose: z.boolean().default(false),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -107,6 +110,7 @@ const BOOLEAN_KEYS = new Set<SettingKey>([
   'resendUnconfirmed',
   'retryFailed',
   'open',
+  'verbose',
 ]);
 
 /** `timeZone` → `DIGEST_TIME_ZONE`. */
@@ -163,6 +167,7 @@ const REQUIREMENTS: Partial<Record<SettingKey, string>> = {
   rate: 'must be a number of messages per second above 0',
   concurrency: 'must be a whole number from 1 to 256',
   maxBriefingBytes: 'must be a whole number of bytes above 0',
+  dateSlack: 'must be a whole number of days from 0 to 366',
   poll: 'must be a number of seconds above 0',
   sesTimeout: 'must be a number of seconds above 0, at most 600',
   test: 'must be an email address',

@@ -1,11 +1,12 @@
 import { previousWeek } from '../core/digest/period.js';
 import { type BuildSettings, buildDigest } from '../core/render/build.js';
 import type { CompiledTemplates } from '../core/render/render.js';
-import type { SourceFile } from '../core/types.js';
+import type { BriefingSource } from '../core/types.js';
 
 /** What the weekly build needs from the outside world (S3, DynamoDB, SQS on AWS). */
 export interface BuildIssuePorts {
-  readBriefings(): Promise<SourceFile[]>;
+  /** The briefings prefix: listed once, and only the week's files read. */
+  briefings: BriefingSource;
   templates: CompiledTemplates;
   /** Stores the issue's files under archive/<issueId>/. */
   archive(issueId: string, files: Record<string, string>): Promise<void>;
@@ -56,8 +57,10 @@ export async function buildIssue(
   const existing = await ports.issues.get(week);
   if (existing?.status === 'enqueued') return { status: 'already-enqueued', issueId: week };
 
-  const files = await ports.readBriefings();
-  const result = await buildDigest(files, ports.templates, { ...settings, period: { kind: 'week', week } });
+  const result = await buildDigest(ports.briefings, ports.templates, {
+    ...settings,
+    period: { kind: 'week', week },
+  });
   const { digest, output } = result;
   if (!output) return { status: 'no-briefings', issueId: digest.issueId, skipped: digest.skipped };
 

@@ -1,10 +1,10 @@
-import { readFolder } from '../adapters/fs-source.js';
+import { folderSource } from '../adapters/fs-source.js';
 import type { IssueContent } from '../core/delivery/message-template.js';
 import type { PeriodRequest } from '../core/digest/period.js';
 import { UsageError } from '../core/errors.js';
 import { type BuildResult, buildDigest } from '../core/render/build.js';
 import type { CompiledTemplates } from '../core/render/render.js';
-import type { SourceFile } from '../core/types.js';
+import type { BriefingSource, SourceFile } from '../core/types.js';
 import { periodRequest, type Settings } from '../settings/settings.js';
 
 /**
@@ -12,11 +12,11 @@ import { periodRequest, type Settings } from '../settings/settings.js';
  * are read from (a folder or an S3 prefix) and how the settings become the build's options.
  */
 
-/** Builds the digest the settings describe, from files already read, with compiled templates. */
+/** Builds the digest the settings describe, from a source, with compiled templates. */
 export function buildFromSettings(
   settings: Settings,
   templates: CompiledTemplates,
-  files: SourceFile[],
+  files: BriefingSource | SourceFile[],
   period: PeriodRequest = periodRequest(settings),
 ): Promise<BuildResult> {
   return buildDigest(files, templates, {
@@ -24,6 +24,7 @@ export function buildFromSettings(
     now: settings.now ? new Date(settings.now) : new Date(),
     timeZone: settings.timeZone,
     maxBytes: settings.maxBriefingBytes,
+    dateSlackDays: settings.dateSlack,
     publication: {
       newsletterName: settings.newsletterName,
       postalAddress: settings.postalAddress,
@@ -44,20 +45,20 @@ export function issueOf(result: BuildResult, output: NonNullable<BuildResult['ou
   };
 }
 
-/** The source files, from a folder or an S3 prefix. */
-export async function readSource(settings: Settings): Promise<SourceFile[]> {
-  const s3 = await s3Source(settings);
-  if (s3) return s3.adapter.readS3Prefix(s3.location, s3.options);
-  return readFolder(settings.source, { maxBytes: settings.maxBriefingBytes });
+/** Where the settings' briefings are: a folder or an S3 prefix. */
+export async function sourceFor(settings: Settings): Promise<BriefingSource> {
+  const s3 = await s3Settings(settings);
+  if (s3) return s3.adapter.s3Source(s3.location, s3.options);
+  return folderSource(settings.source, { maxBytes: settings.maxBriefingBytes });
 }
 
 /** The S3 source's objects without their content (for noticing changes cheaply); undefined for folders. */
 export async function listS3Source(settings: Settings): Promise<SourceFile[] | undefined> {
-  const s3 = await s3Source(settings);
+  const s3 = await s3Settings(settings);
   return s3?.adapter.listS3Prefix(s3.location, s3.options);
 }
 
-async function s3Source(settings: Settings) {
+async function s3Settings(settings: Settings) {
   if (!settings.source.startsWith('s3://')) return undefined;
   // The AWS SDK is loaded only for S3 sources.
   const adapter = await import('../adapters/s3-source.js');

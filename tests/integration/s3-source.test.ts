@@ -1,13 +1,22 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createS3Client, listS3Prefix, parseS3Url, readS3Prefix } from '../../src/adapters/s3-source.js';
+import {
+  createS3Client,
+  listS3Prefix,
+  parseS3Url,
+  readS3Prefix,
+  s3Source,
+} from '../../src/adapters/s3-source.js';
 import { SourceError } from '../../src/core/errors.js';
+import { buildDigest } from '../../src/core/render/build.js';
+import { compileTemplates } from '../../src/core/render/render.js';
 import { PreviewSession } from '../../src/preview/session.js';
 import { resolveSettings } from '../../src/settings/settings.js';
 import { temporaryFolder } from '../helpers/briefings.js';
 import { runDigest } from '../helpers/cli.js';
 import { type LocalS3, S3RVER_CREDENTIALS, startLocalS3 } from '../helpers/s3rver.js';
+import { bundledTemplateFiles } from '../helpers/templates.js';
 
 const BUCKET = 'newsroom';
 let s3: LocalS3;
@@ -122,6 +131,64 @@ describe('readS3Prefix against a local S3 server', () => {
 
   it('honours the endpoint override for a local server', () => {
     expect(createS3Client('http://127.0.0.1:1').config.forcePathStyle).toBe(true);
+  });
+});
+
+describe('a week built from a prefix that holds months of briefings', () => {
+  it('downloads only the week and its slack, and counts the rest as outside the period', async () => {
+    const weeks = 12;
+    const perWeek = 7;
+    const metals = ['Copper', 'Nickel', 'Cobalt', 'Lithium', 'Zinc', 'Tin', 'Gallium'];
+    const places = [
+      'Chile',
+      'Peru',
+      'Zambia',
+      'Congo',
+      'Quebec',
+      'Nevada',
+      'Sulawesi',
+      'Kazakhstan',
+      'Bolivia',
+      'Ghana',
+      'Norway',
+      'Finland',
+    ];
+    for (let day = 0; day < weeks * perWeek; day++) {
+      const date = new Date(Date.UTC(2026, 8, 7) + day * 86_400_000).toISOString().slice(0, 10);
+      const moves = ['rose', 'fell', 'stalled', 'doubled', 'recovered', 'slipped', 'surged'];
+      const text = `Highlights\n- ${metals[day % 7]} output in ${places[Math.floor(day / 7)]} ${moves[day % 7]}.\n- ${places[(day * 5) % 12]} traders noticed first.\nAnalysts expect revisions.`;
+      await s3.put(BUCKET, `archive-years/${date}-story.txt`, text);
+    }
+    let downloads = 0;
+    // Observes the real calls (nothing is changed): how many objects the build downloads.
+    s3.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'GetObjectCommand') downloads++;
+        return next(args);
+      },
+      { step: 'initialize', name: 'countDownloads' },
+    );
+    try {
+      const built = await buildDigest(
+        s3Source({ bucket: BUCKET, prefix: 'archive-years/' }, { maxBytes: 256 * 1024, client: s3.client }),
+        compileTemplates(bundledTemplateFiles()),
+        {
+          period: { kind: 'week', week: '2026-W43' },
+          now: new Date('2026-12-31T00:00:00Z'),
+          timeZone: 'UTC',
+          maxBytes: 256 * 1024,
+          publication: { newsletterName: 'Metals Weekly', postalAddress: '1 Quay Street, Harbour Town' },
+          unsubscribeUrl: 'https://example.com/unsubscribe',
+          archiveUrl: 'https://example.com/archive/{issueId}',
+        },
+      );
+      expect(built.digest.items, JSON.stringify(built.digest.skipped)).toHaveLength(perWeek);
+      expect(downloads).toBeLessThanOrEqual(2 * perWeek);
+      expect(built.manifest.sources).toEqual({ listed: weeks * perWeek, read: downloads });
+      expect(built.manifest.outsideThePeriod).toBe(weeks * perWeek - perWeek);
+    } finally {
+      s3.client.middlewareStack.remove('countDownloads');
+    }
   });
 });
 

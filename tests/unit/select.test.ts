@@ -35,7 +35,8 @@ describe('selectBriefings', () => {
       week,
     );
     expect(result.briefings.map((item) => item.file)).toEqual(['b.txt', 'a.txt']);
-    expect(result.skipped).toEqual([
+    expect(result.skipped).toEqual([]);
+    expect(result.outside).toEqual([
       { file: 'c.txt', reason: 'outside the period: dated 2026-11-23 (file name), after 2026-W47' },
     ]);
   });

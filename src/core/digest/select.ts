@@ -5,7 +5,10 @@ import { inPeriod } from './period.js';
 
 export interface Selection {
   briefings: Briefing[];
+  /** Duplicates, with the briefing they repeat. */
   skipped: SkippedFile[];
+  /** Briefings dated outside the period, with their dates (counted, not listed, by default). */
+  outside: SkippedFile[];
 }
 
 /** Two briefings whose title and highlights share this share of words are the same story. */
@@ -17,10 +20,11 @@ const NEAR_DUPLICATE_SIMILARITY = 0.8;
  */
 export function selectBriefings(briefings: Briefing[], period: Period): Selection {
   const skipped: SkippedFile[] = [];
+  const outside: SkippedFile[] = [];
   const inside: Briefing[] = [];
   for (const briefing of briefings) {
     if (inPeriod(briefing.date, period)) inside.push(briefing);
-    else skipped.push({ file: briefing.file, reason: outsideReason(briefing, period) });
+    else outside.push({ file: briefing.file, reason: outsideReason(briefing, period) });
   }
   inside.sort(newestFirst);
 
@@ -46,7 +50,7 @@ export function selectBriefings(briefings: Briefing[], period: Period): Selectio
     keptById.set(briefing.id, briefing);
     stories.add(briefing, words);
   }
-  return { briefings: kept, skipped };
+  return { briefings: kept, skipped, outside };
 }
 
 function newestFirst(a: Briefing, b: Briefing): number {

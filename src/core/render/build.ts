@@ -1,13 +1,23 @@
 import { type PeriodRequest, resolvePeriod } from '../digest/period.js';
+import { listedDate, planReading } from '../digest/prefilter.js';
 import { selectBriefings } from '../digest/select.js';
 import { summarize } from '../digest/summarize.js';
 import { type ReadOptions, readBriefing } from '../ingest/briefing.js';
-import type { Briefing, Digest, SkippedFile, SourceFile } from '../types.js';
+import {
+  type Briefing,
+  type BriefingSource,
+  type Digest,
+  filesSource,
+  type SkippedFile,
+  type SourceFile,
+} from '../types.js';
 import { type CompiledTemplates, personalize, renderDigest } from './render.js';
 import type { Placeholders, Publication } from './view.js';
 
 export interface BuildSettings extends ReadOptions {
   period: PeriodRequest;
+  /** How far (days) a file's listed date may be from the period and still be read (default 3). */
+  dateSlackDays?: number;
   now: Date;
   publication: Publication;
   /** The list's unsubscribe page: the archived copy links there, without a personal token. */
@@ -34,8 +44,11 @@ export interface DigestManifest {
     summary: 'highlights' | 'extracted';
     note: string | null;
   }[];
+  /** Files not used for a reason of their own (unreadable, a duplicate, …), each with the reason. */
   skipped: SkippedFile[];
-  /** Files the source listed, and of those, how many were read (the rest were over the size limit). */
+  /** How many files are dated outside the period (`digest build --verbose` lists them). */
+  outsideThePeriod: number;
+  /** Files the source listed, and how many of them were downloaded or read. */
   sources: { listed: number; read: number };
   collapsedItems: string[];
   /** The per-recipient placeholders in message.html and message.txt, made for this render. */
@@ -45,8 +58,10 @@ export interface DigestManifest {
 
 export interface BuildResult {
   digest: Digest;
-  /** Dates of every usable briefing, in or out of the period (for week pickers). */
+  /** The date of every listed file, by name or modified time, and of every briefing read (for week pickers). */
   dates: Date[];
+  /** The files dated outside the period: those never read, and those read and dated elsewhere. */
+  outsideThePeriod: SkippedFile[];
   manifest: DigestManifest;
   /** Absent when the period has no items: nothing is rendered then. */
   output?: {
@@ -63,17 +78,24 @@ export interface BuildResult {
 }
 
 /**
- * The whole pure pipeline: source files → briefings → the period's items → digest → HTML and
- * text, rendered once. Bad files are skipped with reasons; nothing here does I/O.
+ * The whole pipeline, pure but for the source it is handed: list → read only the files that can
+ * be in the period (see `planReading`) → briefings → the period's items → digest → HTML and text,
+ * rendered once. Each file's bytes are dropped once it is parsed. Bad files are skipped with
+ * reasons; files outside the period are counted.
  */
 export async function buildDigest(
-  files: SourceFile[],
+  source: BriefingSource | SourceFile[],
   templates: CompiledTemplates,
   settings: BuildSettings,
 ): Promise<BuildResult> {
+  const files = Array.isArray(source) ? filesSource(source) : source;
+  const listed = await files.list();
+  const plan = planReading(listed, settings.period, settings);
   const briefings: Briefing[] = [];
   const unreadable: SkippedFile[] = [];
-  for (const file of files) {
+  let read = 0;
+  for await (const file of files.read(plan.candidates)) {
+    if (file.bytes) read++;
     const result = readBriefing(file, settings);
     if (result.ok) briefings.push(result.briefing);
     else unreadable.push(result.skipped);
@@ -90,11 +112,21 @@ export async function buildDigest(
     period,
     newsletterName: settings.publication.newsletterName,
   });
+  const outsideThePeriod = [
+    ...plan.outside.map((file) => ({
+      file: file.name,
+      reason: 'outside the period (by its listed date; not read)',
+    })),
+    ...selection.outside,
+  ].sort((a, b) => a.file.localeCompare(b.file));
 
-  const dates = briefings.map((briefing) => briefing.date);
-  const sources = { listed: files.length, read: files.filter((file) => file.bytes !== undefined).length };
+  const dates = [
+    ...plan.outside.map((file) => listedDate(file, settings.timeZone)),
+    ...briefings.map((briefing) => briefing.date),
+  ];
+  const counts = { sources: { listed: listed.length, read }, outside: outsideThePeriod.length };
   if (digest.items.length === 0)
-    return { digest, dates, manifest: toManifest(digest, sources, [], null, settings.now) };
+    return { digest, dates, outsideThePeriod, manifest: toManifest(digest, counts, [], null, settings.now) };
 
   const rendered = await renderDigest(digest, templates, settings.publication);
   const viewInBrowserUrl = settings.archiveUrl.replaceAll('{issueId}', encodeURIComponent(digest.issueId));
@@ -105,7 +137,8 @@ export async function buildDigest(
   return {
     digest,
     dates,
-    manifest: toManifest(digest, sources, rendered.collapsedItems, rendered.placeholders, settings.now),
+    outsideThePeriod,
+    manifest: toManifest(digest, counts, rendered.collapsedItems, rendered.placeholders, settings.now),
     output: {
       ...archived,
       template: { html: rendered.html, text: rendered.text, placeholders: rendered.placeholders },
@@ -118,7 +151,7 @@ export async function buildDigest(
 
 function toManifest(
   digest: Digest,
-  sources: DigestManifest['sources'],
+  counts: { sources: DigestManifest['sources']; outside: number },
   collapsedItems: string[],
   placeholders: Placeholders | null,
   now: Date,
@@ -147,7 +180,8 @@ function toManifest(
       note: item.note ?? null,
     })),
     skipped: digest.skipped,
-    sources,
+    outsideThePeriod: counts.outside,
+    sources: counts.sources,
     collapsedItems,
     placeholders,
     generatedAt: now.toISOString(),
