@@ -6,7 +6,6 @@ import * as z from 'zod';
 import { createDocumentClient } from '../src/adapters/dynamodb.js';
 import { DynamoIssueStore } from '../src/adapters/issues-dynamodb.js';
 import { createS3Client, s3Source } from '../src/adapters/s3-source.js';
-import { createSqsClient, enqueueRecipients } from '../src/adapters/sqs-queue.js';
 import { DynamoSubscriberStore } from '../src/adapters/subscribers-dynamodb.js';
 import { BUNDLED_TEMPLATES, loadTemplates } from '../src/adapters/templates-fs.js';
 import { UsageError } from '../src/core/errors.js';
@@ -15,6 +14,7 @@ import { compileTemplates } from '../src/core/render/render.js';
 import { buildIssue } from '../src/workflows/build-issue.js';
 import { issueArchive } from './commons/archive.js';
 import { readEnvironment, required, timeZone } from './commons/environment.js';
+import { once } from './commons/lazy.js';
 import { archiveLink, listEnvironment } from './commons/list-settings.js';
 import { logger, MetricUnit, metrics } from './commons/observability.js';
 
@@ -33,7 +33,11 @@ const env = readEnvironment({
 
 const s3 = createS3Client();
 const dynamo = createDocumentClient(process.env.AWS_ENDPOINT_URL_DYNAMODB);
-const sqs = createSqsClient();
+// The queue is the last thing a run needs, and only when the week has something to send: its
+// client loads then, not at every cold start.
+const queue = once(() =>
+  import('../src/adapters/sqs-queue.js').then((adapter) => ({ adapter, client: adapter.createSqsClient() })),
+);
 const here = dirname(fileURLToPath(import.meta.url));
 // The bundle carries the templates beside index.mjs; run from source, the project's own.
 const templatesFolder = existsSync(join(here, 'templates')) ? join(here, 'templates') : BUNDLED_TEMPLATES;
@@ -82,7 +86,9 @@ export const handler = async (event: unknown, context?: Context) => {
           if (subscriber.status === 'active') yield subscriber.email;
       },
       enqueue: (issueId, recipients) =>
-        enqueueRecipients(sqs, env.QUEUE_URL, issueId, recipients, env.BATCH_SIZE),
+        queue().then(({ adapter, client }) =>
+          adapter.enqueueRecipients(client, env.QUEUE_URL, issueId, recipients, env.BATCH_SIZE),
+        ),
     },
   );
 

@@ -1,5 +1,5 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { type IssueContent, issueFromFiles } from '../../src/core/delivery/message-template.js';
+import { type IssueContent, issueFromFiles } from '../../src/core/delivery/issue.js';
 import { DigestError } from '../../src/core/errors.js';
 
 const CONTENT_TYPES: Record<string, string> = {

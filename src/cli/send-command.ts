@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../adapters/fs-output.js';
 import { type DeliverySummary, deliverIssue, type Issue } from '../core/delivery/deliver.js';
-import { issueFromFiles } from '../core/delivery/message-template.js';
+import { issueFromFiles } from '../core/delivery/issue.js';
 import type { Outbox } from '../core/delivery/outbox.js';
 import { TokenBucket } from '../core/delivery/rate.js';
 import { DigestError } from '../core/errors.js';

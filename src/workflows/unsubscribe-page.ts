@@ -1,5 +1,5 @@
 import { verifyUnsubscribeToken } from '../core/delivery/unsubscribe-token.js';
-import { escapeHtml } from '../core/ingest/inline.js';
+import { escapeHtml } from '../core/render/personalize.js';
 import { isOneClickBody } from './one-click.js';
 
 /** A Function URL request, reduced to what the page needs. */
