@@ -1,5 +1,8 @@
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readFolder } from '../src/adapters/fs-source.js';
+import { promisify } from 'node:util';
+import { folderSource, readFolder } from '../src/adapters/fs-source.js';
 import { loadTemplates } from '../src/adapters/templates-fs.js';
 import { buildDigest } from '../src/core/render/build.js';
 import { compileTemplates, renderWithCollapsed } from '../src/core/render/render.js';
@@ -46,7 +49,7 @@ export async function benchBuild(workFolder: string, sizes: number[]): Promise<B
     let renders = 0;
     for (let round = 0; round < rounds; round++) {
       const build = await timed(async () =>
-        buildDigest(await readFolder(folder, { maxBytes: SETTINGS.maxBytes }), templates, SETTINGS),
+        buildDigest(folderSource(folder, { maxBytes: SETTINGS.maxBytes }), templates, SETTINGS),
       );
       builds.push(build.ms);
       items = build.value.digest.items.length;
@@ -76,4 +79,44 @@ export async function benchBuild(workFolder: string, sizes: number[]): Promise<B
     });
   }
   return figures;
+}
+
+const run = promisify(execFile);
+const ROOT = join(import.meta.dirname, '..');
+
+/**
+ * `digest build` as a user runs it (a new process, the compiled CLI) on N briefings, against its
+ * floor: a new process that loads the renderer, reads the same files and renders once.
+ */
+export async function benchCliBuild(workFolder: string, size: number) {
+  const folder = generateBriefings(join(workFolder, `cli-${size}`), size);
+  const templates = compileTemplates(await loadTemplates());
+  const built = await buildDigest(folderSource(folder, { maxBytes: SETTINGS.maxBytes }), templates, SETTINGS);
+  const digestFile = join(workFolder, `cli-${size}-digest.json`);
+  writeFileSync(digestFile, JSON.stringify(built.digest));
+  const time = async (args: string[]) => {
+    const samples: number[] = [];
+    for (let round = 0; round < 3; round++)
+      samples.push((await timed(() => run(process.execPath, args, { cwd: ROOT }))).ms);
+    return median(samples);
+  };
+  const cliMs = await time([
+    join(ROOT, 'bin', 'digest.js'),
+    'build',
+    '--source',
+    folder,
+    '--week',
+    '2026-W47',
+    '--now',
+    SETTINGS.now.toISOString(),
+    '--out',
+    join(workFolder, `cli-${size}-out`),
+  ]);
+  const floorMs = await time([
+    join(ROOT, 'bench', 'floor.mjs'),
+    folder,
+    digestFile,
+    String(built.manifest.collapsedItems.length),
+  ]);
+  return { briefings: size, cliMs, floorMs, ratio: cliMs / floorMs };
 }

@@ -43,11 +43,11 @@ const VERBS = [
 ];
 
 /** A realistic-size briefing (about 1.5 KB) in one of the three formats, different for every index. */
-function briefing(index: number): { name: string; content: string } {
+function briefing(index: number, weekStart = Date.UTC(2026, 10, 16)): { name: string; content: string } {
   const metal = METALS[index % METALS.length];
   const place = PLACES[Math.floor(index / METALS.length) % PLACES.length];
   const verb = VERBS[index % VERBS.length];
-  const day = 16 + (index % 7);
+  const day = new Date(weekStart + (index % 7) * 86_400_000).toISOString().slice(0, 10);
   const title = `${place} ${metal} output ${verb} in October, report ${index} says`;
   const highlights = [
     `${place}’s ${metal} output ${verb} ${index % 17}% year on year in October, according to figures released on ${['Monday', 'Tuesday', 'Wednesday'][index % 3]}.`,
@@ -59,7 +59,7 @@ function briefing(index: number): { name: string; content: string } {
     (_, paragraph) =>
       `Paragraph ${paragraph} of report ${index}: the ${metal} market in ${place} ${verb} as smelters adjusted to power prices, while traders in ${PLACES[(index + paragraph) % PLACES.length]} watched inventories (opens in a new tab) and shipping schedules closely.`,
   );
-  const date = `2026-11-${day}`;
+  const date = day;
   switch (index % 3) {
     case 0:
       return {
@@ -77,6 +77,28 @@ function briefing(index: number): { name: string; content: string } {
         content: JSON.stringify({ title, source: 'Metals Desk', highlights, body: body.join('\n\n') }),
       };
   }
+}
+
+/**
+ * An archive: `weeks` weeks of `perWeek` briefings each, ending with ISO week 2026-W47
+ * (16–22 November), every one different. Returns the folder and the last week's file names.
+ */
+export function generateArchive(
+  folder: string,
+  weeks: number,
+  perWeek: number,
+): { folder: string; lastWeek: string[] } {
+  mkdirSync(folder, { recursive: true });
+  const lastWeek: string[] = [];
+  for (let week = 0; week < weeks; week++) {
+    const weekStart = Date.UTC(2026, 10, 16) - (weeks - 1 - week) * 7 * 86_400_000;
+    for (let index = 0; index < perWeek; index++) {
+      const { name, content } = briefing(week * perWeek + index, weekStart);
+      writeFileSync(join(folder, name), content);
+      if (week === weeks - 1) lastWeek.push(name);
+    }
+  }
+  return { folder, lastWeek };
 }
 
 /** Writes `count` briefings into a new folder and returns it. */

@@ -18,7 +18,8 @@ import { runPreview } from '../src/cli/preview-command.js';
 import { compileTemplates } from '../src/core/render/render.js';
 import { resolveSettings } from '../src/settings/settings.js';
 import { buildFromSettings, issueOf, sourceFor } from '../src/workflows/local-build.js';
-import { benchBuild } from './build-bench.js';
+import { benchArchive, benchCliStartup } from './archive-bench.js';
+import { benchBuild, benchCliBuild } from './build-bench.js';
 import { median, timed } from './measure.js';
 import { benchSend } from './send-bench.js';
 
@@ -35,6 +36,12 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 try {
   log('build …');
   const build = await benchBuild(work, [10, 100, 1000, 5000]);
+
+  log('CLI startup …');
+  const cli = { ...(await benchCliStartup()), build: await benchCliBuild(work, 1000) };
+
+  log('a week among 20 weeks of briefings (folder and S3) …');
+  const archive = await benchArchive(work, compileTemplates(await loadTemplates()));
 
   log('send …');
   const settings = resolveSettings({ source: join(ROOT, 'examples', 'briefings'), week: 'latest' }, {});
@@ -65,6 +72,8 @@ try {
     },
     measuredAt: new Date().toISOString(),
     build,
+    cli,
+    archive,
     send,
     memory,
     lambda,
@@ -74,6 +83,12 @@ try {
         (build.find((figure) => figure.briefings === 1000)?.buildMs ?? Number.POSITIVE_INFINITY) < 1000,
       build1000WithinTwiceBaseline:
         (build.find((figure) => figure.briefings === 1000)?.ratio ?? Number.POSITIVE_INFINITY) <= 2,
+      helpWithin4xBareNode: cli.ratio <= 4,
+      cliBuild1000Within2xFloor: cli.build.ratio <= 2,
+      weekAmongArchiveWithin1_3x: archive.ratio <= 1.3,
+      weekAmongArchiveAtMost80Lines: archive.outputLines <= 80,
+      weekAmongArchiveManifestUnder100KB: archive.manifestBytes < 100 * 1024,
+      weekFromS3DownloadsAtMostTwiceTheWeek: archive.s3.downloads <= 2 * archive.s3.weekBriefings,
       sesAtLeast90PercentOfBareSdk: send.ses.ratio >= 0.9,
       fileOutboxAtLeast2000PerSecond: send.fileOutbox.perSecond >= 2000,
       oneRenderPerIssue: send.rendersPerIssue.mjmlRendersDuringSend === 0,
@@ -241,6 +256,8 @@ async function benchPreview() {
 
 function printTable(results: {
   build: Awaited<ReturnType<typeof benchBuild>>;
+  cli: Awaited<ReturnType<typeof benchCliStartup>> & { build: Awaited<ReturnType<typeof benchCliBuild>> };
+  archive: Awaited<ReturnType<typeof benchArchive>>;
   send: Awaited<ReturnType<typeof benchSend>>;
   memory: Awaited<ReturnType<typeof benchMemory>>;
   lambda: Awaited<ReturnType<typeof benchLambda>>;
@@ -257,6 +274,31 @@ function printTable(results: {
       `${figure.ratio.toFixed(2)}×`,
     ]);
   }
+  const { cli, archive } = results;
+  rows.push([
+    'digest --help (compiled CLI)',
+    `${cli.helpMs.toFixed(0)} ms`,
+    `${cli.bareMs.toFixed(0)} ms (node -e 0)`,
+    `${cli.ratio.toFixed(2)}×`,
+  ]);
+  rows.push([
+    `digest build, ${cli.build.briefings} briefings (new process)`,
+    `${cli.build.cliMs.toFixed(0)} ms`,
+    `${cli.build.floorMs.toFixed(0)} ms (node + read + 1 render)`,
+    `${cli.build.ratio.toFixed(2)}×`,
+  ]);
+  rows.push([
+    `build 1 week among ${archive.weeks} weeks × ${archive.perWeek} (folder)`,
+    `${archive.withArchiveMs.toFixed(0)} ms, ${archive.outputLines} lines, manifest ${(archive.manifestBytes / 1024).toFixed(0)} KB`,
+    `${archive.weekAloneMs.toFixed(0)} ms (the week alone)`,
+    `${archive.ratio.toFixed(2)}×`,
+  ]);
+  rows.push([
+    `build 1 week among ${archive.s3.objects} objects (S3, s3rver)`,
+    `${archive.s3.downloads} downloads`,
+    `${archive.s3.weekBriefings} briefings in the week`,
+    `${(archive.s3.downloads / archive.s3.weekBriefings).toFixed(2)}×`,
+  ]);
   const { ses, fileOutbox, rendersPerIssue } = results.send;
   rows.push([
     `send via local SES, ${ses.messages} msgs, concurrency ${ses.concurrency}`,

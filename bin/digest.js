@@ -16,7 +16,9 @@ for (const stream of [process.stdout, process.stderr]) {
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const main = new URL('../dist/cli/main.js', import.meta.url);
 if (!existsSync(main)) {
-  process.stderr.write('digest: the command is not built (dist/ is missing): run "npm run build", or "npm ci"\n');
+  process.stderr.write(
+    'digest: the command is not built (dist/ is missing): run "npm run build", or "npm ci"\n',
+  );
   process.exit(1);
 }
 const { main: run } = await import(main.href);

@@ -26,7 +26,8 @@ export function formatBuildReport(
       ]
         .filter(Boolean)
         .join(', ');
-      lines.push(`  ${index + 1}. ${item.title}`, `     ${item.file} — ${details}`);
+      // One line an item: a week of fifty briefings still reads on one screen.
+      lines.push(`  ${index + 1}. ${item.title} (${item.file}: ${details})`);
     });
   } else {
     lines.push(`  ${nothingToRender(result, source)}`);

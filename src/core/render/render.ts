@@ -1,7 +1,7 @@
 import Handlebars from 'handlebars';
 import { closestName } from '../did-you-mean.js';
 import { TemplateError } from '../errors.js';
-import { escapeHtml, inlineToHtml, inlineToText } from '../ingest/inline.js';
+import { inlineToHtml, inlineToText } from '../ingest/inline.js';
 import type { Digest } from '../types.js';
 import {
   buildView,
