@@ -7,6 +7,7 @@ import {
   compileTemplates,
   personalize,
   renderDigest,
+  renderWithCollapsed,
   type TemplateFile,
 } from '../../src/core/render/render.js';
 import type { Briefing } from '../../src/core/types.js';
@@ -63,6 +64,30 @@ describe('renderDigest', () => {
     expect(rendered.mjmlRenders).toBeLessThanOrEqual(3);
     expect(rendered.html).toContain('More this week');
     expect(rendered.html).toContain('href="https://example.com/59"');
+  });
+
+  it('shows as many items in full as fit, however long each one is', async () => {
+    const templates = compileTemplates(bundled);
+    // Items of uneven length, so no single item's size stands for the rest.
+    const lengths = fc.sample(fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 30, maxLength: 70 }), {
+      numRuns: 3,
+      seed: 12,
+    });
+    for (const repeats of lengths) {
+      const digest = digestOf(repeats.length);
+      digest.items.forEach((item, index) => {
+        item.highlights = [`Tin and zinc were traded in new ways this week. `.repeat(repeats[index] ?? 1)];
+      });
+      const rendered = await renderDigest(digest, templates, publication);
+      const collapsed = rendered.collapsedItems.length;
+      expect(Buffer.byteLength(rendered.html)).toBeLessThanOrEqual(100 * 1024);
+      expect(rendered.mjmlRenders).toBeLessThanOrEqual(5);
+      if (collapsed > 0) {
+        // One more item in full would not fit (or only just, within the 2% the guard keeps back).
+        const oneMore = await renderWithCollapsed(digest, templates, publication, collapsed - 1);
+        expect(Buffer.byteLength(oneMore.html)).toBeGreaterThan(100 * 1024 * 0.98);
+      }
+    }
   });
 
   it('also fits templates that have no item partial to weigh items with', async () => {

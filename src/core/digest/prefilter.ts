@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { dateFromFileName } from '../ingest/dates.js';
+import { dateFromFileName, dayInZone } from '../ingest/dates.js';
 import type { SourceFile } from '../types.js';
 import { type PeriodRequest, resolvePeriod } from './period.js';
 
@@ -55,8 +55,8 @@ export function listedDate(file: SourceFile, timeZone: string): Date {
   if (fromName) return fromName.toJSDate();
   const folders = DATE_FOLDERS.exec(file.name);
   if (folders) {
-    const date = DateTime.fromISO(`${folders[1]}-${folders[2]}-${folders[3]}`, { zone: timeZone });
-    if (date.isValid) return date.toJSDate();
+    const date = dayInZone(`${folders[1]}-${folders[2]}-${folders[3]}`, timeZone);
+    if (date) return date.toJSDate();
   }
   return file.modified;
 }

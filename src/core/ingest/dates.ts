@@ -16,13 +16,38 @@ const DATE_IN_NAME = /(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)/;
 export function dateFromFileName(name: string, timeZone: string): DateTime | undefined {
   const match = DATE_IN_NAME.exec(name);
   if (!match) return undefined;
-  const date = DateTime.fromISO(`${match[1]}-${match[2]}-${match[3]}`, { zone: timeZone });
-  return date.isValid ? date : undefined;
+  return dayInZone(`${match[1]}-${match[2]}-${match[3]}`, timeZone);
 }
+
+// A week's thousand files share seven dates, and every listing and read asks again: remember
+// recent days (DateTime is immutable, so one value serves every caller).
+const days = new Map<string, DateTime | undefined>();
+
+/** The start of a `YYYY-MM-DD` day in a time zone, if it is a real date. */
+export function dayInZone(isoDay: string, timeZone: string): DateTime | undefined {
+  const key = `${isoDay} ${timeZone}`;
+  if (days.has(key)) return days.get(key);
+  if (days.size >= 1000) days.clear();
+  const date = DateTime.fromISO(isoDay, { zone: timeZone });
+  const day = date.isValid ? date : undefined;
+  days.set(key, day);
+  return day;
+}
+
+// The size guard runs the templates several times over the same few days, and luxon reads its
+// format string anew on each call: remember recent labels (a bounded map, for long previews).
+const dayLabels = new Map<string, string>();
 
 /** `Wed 18 Nov 2026` style, as shown next to an item. */
 export function formatDay(date: Date, timeZone: string): string {
-  return DateTime.fromJSDate(date, { zone: timeZone }).toFormat('ccc d LLL yyyy');
+  const key = `${date.getTime()} ${timeZone}`;
+  let label = dayLabels.get(key);
+  if (label === undefined) {
+    if (dayLabels.size >= 1000) dayLabels.clear();
+    label = DateTime.fromJSDate(date, { zone: timeZone }).toFormat('ccc d LLL yyyy');
+    dayLabels.set(key, label);
+  }
+  return label;
 }
 
 /** `16–22 November 2026`, `28 Dec 2026 – 3 Jan 2027`: a period as people say it. */

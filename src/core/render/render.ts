@@ -3,14 +3,7 @@ import { closestName } from '../did-you-mean.js';
 import { TemplateError } from '../errors.js';
 import { inlineToHtml, inlineToText } from '../ingest/inline.js';
 import type { Digest } from '../types.js';
-import {
-  buildView,
-  type DigestView,
-  type ItemView,
-  newPlaceholders,
-  type Placeholders,
-  type Publication,
-} from './view.js';
+import { buildView, type DigestView, newPlaceholders, type Placeholders, type Publication } from './view.js';
 
 /** A template file as loaded from `templates/` (or `--templates DIR`). */
 export interface TemplateFile {
@@ -24,8 +17,6 @@ export interface TemplateFile {
 export interface CompiledTemplates {
   html: Handlebars.TemplateDelegate<DigestView>;
   text: Handlebars.TemplateDelegate<DigestView>;
-  /** The item partial on its own, when there is one: the size guard weighs items with it. */
-  item?: Handlebars.TemplateDelegate<ItemView>;
   files: TemplateFile[];
   /** Problems that do not stop a render: a partial no template uses, most likely misnamed. */
   warnings: string[];
@@ -36,7 +27,7 @@ export interface RenderedDigest {
   html: string;
   text: string;
   placeholders: Placeholders;
-  /** How many times MJML ran: 1, or 2–3 when the size guard had to cut items. */
+  /** How many times MJML ran: 1 when the digest fits; when items must be cut, two small measuring runs and one or two full ones. */
   mjmlRenders: number;
   /** Ids of items shown as title-only links to keep the HTML under the clip limit. */
   collapsedItems: string[];
@@ -72,13 +63,9 @@ export function compileTemplates(files: TemplateFile[]): CompiledTemplates {
       throw new TemplateError(name, undefined, 'template is missing: restore it or remove --templates');
     return ast;
   };
-  const itemPartial = files.find(
-    (file) => file.name.startsWith('partials/') && partialName(file.name) === 'item',
-  );
   return {
     html: env.compile<DigestView>(tree(HTML_TEMPLATE), { strict: true }),
     text: env.compile<DigestView>(tree(TEXT_TEMPLATE), { strict: true, noEscape: true }),
-    ...(itemPartial ? { item: env.compile<ItemView>(tree(itemPartial.name)) } : {}),
     files,
     warnings: unusedPartials(files),
   };
@@ -146,8 +133,14 @@ function parse(env: typeof Handlebars, file: TemplateFile): hbs.AST.Program {
 
 /**
  * Renders the digest: Handlebars → MJML (strict) → HTML, and the plain-text part.
- * MJML runs once; only when the HTML would be clipped are the last items cut to title-only
- * links and the digest rendered again.
+ *
+ * A digest that fits is rendered once. One that would be clipped keeps its first items in full
+ * and shows the rest as title-only links, as many in full as fit. Each item shown in full instead
+ * of as a title adds about the same HTML per MJML byte (the templates set the ratio), so two small
+ * renders, one and two items in full, measure the line HTML ≈ base + slope × MJML; cheap
+ * Handlebars runs find how many items the line lets through; one full render checks the guess.
+ * A guess that comes out over narrows the line between it and the last render that fitted. The
+ * result is never over the budget unless every item is already a title.
  */
 export async function renderDigest(
   digest: Digest,
@@ -155,54 +148,77 @@ export async function renderDigest(
   publication: Publication,
   budgetBytes = HTML_BUDGET_BYTES,
 ): Promise<RenderedDigest> {
-  // A full item renders to well over 1 KB of HTML, so no more than this many can ever fit: a week
-  // with thousands of briefings starts there instead of rendering them all first.
-  const mostThatCanFit = Math.floor(budgetBytes / 1024);
-  let collapsed = Math.max(0, digest.items.length - mostThatCanFit);
-  let mjmlRenders = 0;
+  const count = digest.items.length;
   const placeholders = newPlaceholders();
-  for (;;) {
-    const rendered = await renderWithCollapsed(digest, templates, publication, collapsed, placeholders);
+  let mjmlRenders = 0;
+  const render = async (collapsed: number): Promise<Measured> => {
     mjmlRenders++;
-    const bytes = Buffer.byteLength(rendered.html);
-    const remaining = digest.items.length - collapsed;
-    if (bytes <= budgetBytes || remaining === 0) return { ...rendered, mjmlRenders };
-    collapsed += itemsToCut(digest, templates, publication, collapsed, {
-      bytes,
-      excessBytes: bytes - budgetBytes,
-      growth: bytes / rendered.mjmlLength,
-    });
+    const rendered = await renderWithCollapsed(digest, templates, publication, collapsed, placeholders);
+    return { ...rendered, collapsed, htmlLength: Buffer.byteLength(rendered.html) };
+  };
+  const done = (rendered: Measured): RenderedDigest => {
+    const { collapsed: _collapsed, htmlLength: _htmlLength, mjmlLength: _mjmlLength, ...result } = rendered;
+    return { ...result, mjmlRenders };
+  };
+  const fitsBudget = (rendered: Measured) => rendered.htmlLength <= budgetBytes;
+  const mjmlLength = (collapsed: number) =>
+    Buffer.byteLength(
+      runTemplate(templates, templates.html, buildView(digest, publication, collapsed, placeholders)),
+    );
+
+  // MJML at least doubles into HTML (tables, inline styles), so a page whose MJML is over half the
+  // budget is not rendered whole just to learn it is too long. If that is ever wrong, the line
+  // below says so, and the whole page is rendered after all.
+  let over: Measured | undefined;
+  if (count === 0 || mjmlLength(0) * 2 <= budgetBytes) {
+    const whole = await render(0);
+    if (fitsBudget(whole) || count === 0) return done(whole);
+    over = whole;
+  }
+  const oneInFull = await render(count - 1);
+  if (!fitsBudget(oneInFull)) return done(await render(count));
+  if (count === 1 || over?.collapsed === count - 2) return done(oneInFull);
+  const fitting = await render(count - 2);
+  if (!fitsBudget(fitting)) return done(oneInFull);
+  for (;;) {
+    const line = over ? lineThrough(fitting, over) : lineThrough(oneInFull, fitting);
+    // Aim a little under the budget: the line is a measurement, not a promise.
+    const target = budgetBytes * 0.98;
+    const fits = (collapsed: number) => line.base + line.slope * mjmlLength(collapsed) <= target;
+    // Cutting more never lengthens the MJML, so bisect between the most cuts known to be too
+    // few and the fewest known to fit.
+    const guess = fewestThatFit((over?.collapsed ?? -1) + 1, fitting.collapsed, fits);
+    if (guess === fitting.collapsed) return done(fitting);
+    const rendered = await render(guess);
+    if (fitsBudget(rendered)) return done(rendered);
+    over = rendered;
   }
 }
 
-/** Room a title-only link takes in the overflow list, in HTML bytes. */
-const OVERFLOW_ENTRY_BYTES = 400;
+/** A render with the measures the size guard fits with. */
+type Measured = Awaited<ReturnType<typeof renderWithCollapsed>> & { collapsed: number; htmlLength: number };
 
-/**
- * How many more items to cut so the next render fits. Each item is weighed by its own MJML (the
- * item partial, run alone) times the MJML-to-HTML growth of this render, so one more render
- * nearly always fits; without an item partial each item weighs an equal share of the page.
- * At least one.
- */
-function itemsToCut(
-  digest: Digest,
-  templates: CompiledTemplates,
-  publication: Publication,
-  collapsed: number,
-  rendered: { bytes: number; excessBytes: number; growth: number },
-): number {
-  const { items } = buildView(digest, publication, collapsed, newPlaceholders());
-  const item = templates.item;
-  const weights = item
-    ? items.map((view) => Buffer.byteLength(runTemplate(templates, item, view)) * rendered.growth)
-    : items.map(() => rendered.bytes / (items.length + 1));
-  let saved = 0;
-  let cut = 0;
-  for (let index = weights.length - 1; index >= 0 && saved < rendered.excessBytes * 1.05; index--) {
-    saved += (weights[index] ?? 0) - OVERFLOW_ENTRY_BYTES;
-    cut++;
+/** HTML length as a line in MJML length, through two renders of the same templates. */
+function lineThrough(
+  a: { mjmlLength: number; htmlLength: number },
+  b: { mjmlLength: number; htmlLength: number },
+): { base: number; slope: number } {
+  const slope = (b.htmlLength - a.htmlLength) / (b.mjmlLength - a.mjmlLength);
+  // Two renders of the same length say nothing of the slope: assume output in proportion.
+  if (!Number.isFinite(slope) || slope <= 0) return { base: 0, slope: b.htmlLength / b.mjmlLength };
+  return { base: a.htmlLength - slope * a.mjmlLength, slope };
+}
+
+/** The least number in [low, high] for which `fits` holds, given it holds for all above it; `high` if none. */
+function fewestThatFit(low: number, high: number, fits: (collapsed: number) => boolean): number {
+  let lo = Math.min(low, high);
+  let hi = high;
+  while (lo < hi) {
+    const middle = Math.floor((lo + hi) / 2);
+    if (fits(middle)) hi = middle;
+    else lo = middle + 1;
   }
-  return Math.max(1, cut);
+  return lo;
 }
 
 /** One render (one MJML run) with the last `collapsed` items as title-only links. */
