@@ -35,9 +35,10 @@ const s3 = createS3Client();
 const dynamo = createDocumentClient(process.env.AWS_ENDPOINT_URL_DYNAMODB);
 // The queue is the last thing a run needs, and only when the week has something to send: its
 // client loads then, not at every cold start.
-const queue = once(() =>
-  import('../src/adapters/sqs-queue.js').then((adapter) => ({ adapter, client: adapter.createSqsClient() })),
-);
+const queue = once(async () => {
+  const adapter = await import('../src/adapters/sqs-queue.js');
+  return { adapter, client: await adapter.createSqsClient() };
+});
 const here = dirname(fileURLToPath(import.meta.url));
 // The bundle carries the templates beside index.mjs; run from source, the project's own.
 const templatesFolder = existsSync(join(here, 'templates')) ? join(here, 'templates') : BUNDLED_TEMPLATES;

@@ -24,6 +24,9 @@ const UNUSED_IN_LAMBDA = [
   'domutils',
 ];
 
+// SDK packages the build function loads from the runtime with require() (runtime-sdk/README.md).
+const RUNTIME_SDK = ['client-s3', 'client-dynamodb', 'lib-dynamodb', 'client-sqs'];
+
 /**
  * One of the digest's functions (`functions/<name>.ts`), bundled locally with esbuild. Each gets
  * its own role that may write only to its own log group (instead of the account-wide
@@ -71,6 +74,7 @@ export function digestFunction(
       target: 'node22',
       minify: true,
       sourceMap: true,
+      sourcesContent: false,
       metafile: true,
       mainFields: ['module', 'main'],
       // The AWS SDK is bundled (tree-shaken, one file): measured, that halves module import
@@ -87,6 +91,14 @@ export function digestFunction(
           ]),
         ),
         '--alias:source-map': join(ROOT, 'infra', 'bundling', 'absent-module.cjs'),
+        ...(name === 'build-digest'
+          ? Object.fromEntries(
+              RUNTIME_SDK.map((sdk) => [
+                `--alias:@aws-sdk/${sdk}`,
+                join(ROOT, 'infra', 'bundling', 'runtime-sdk', `${sdk}.cjs`),
+              ]),
+            )
+          : {}),
       },
       ...extra.bundling,
     },

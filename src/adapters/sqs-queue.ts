@@ -1,6 +1,15 @@
-import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { DigestError } from '../core/errors.js';
 import { awsRegion } from './aws-region.js';
+
+// The SDK module loads on first use. A static import of an external package is hoisted to the
+// top of a Lambda bundle, where every cold start of the build function would load it, even in
+// the weeks with nothing to queue.
+let sqsModule: Promise<typeof import('@aws-sdk/client-sqs')> | undefined;
+const sqs = () => {
+  sqsModule ??= import('@aws-sdk/client-sqs');
+  return sqsModule;
+};
 
 /** One queued unit of sending work: an issue and up to a few dozen recipients. */
 export interface SendBatch {
@@ -27,6 +36,7 @@ export async function enqueueRecipients(
   let batches = 0;
   const flush = async () => {
     if (pending.length === 0) return;
+    const { SendMessageBatchCommand } = await sqs();
     const response = await client.send(
       new SendMessageBatchCommand({
         QueueUrl: queueUrl,
@@ -55,6 +65,7 @@ export async function enqueueRecipients(
   return { recipients: count, batches };
 }
 
-export function createSqsClient(): SQSClient {
+export async function createSqsClient(): Promise<SQSClient> {
+  const { SQSClient } = await sqs();
   return new SQSClient({ region: awsRegion() });
 }
