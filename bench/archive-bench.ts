@@ -7,6 +7,7 @@ import { s3Source } from '../src/adapters/s3-source.js';
 import { buildDigest } from '../src/core/render/build.js';
 import type { CompiledTemplates } from '../src/core/render/render.js';
 import { startLocalS3 } from '../tests/helpers/s3rver.js';
+import { BUILD_SETTINGS as SETTINGS } from './build-bench.js';
 import { generateArchive } from './generate.js';
 import { median, timed } from './measure.js';
 
@@ -14,15 +15,6 @@ const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..');
 const WEEKS = 20;
 const PER_WEEK = 50;
-const SETTINGS = {
-  period: { kind: 'week', week: '2026-W47' } as const,
-  now: new Date('2026-11-23T08:00:00Z'),
-  timeZone: 'UTC',
-  maxBytes: 2 * 1024 * 1024,
-  publication: { newsletterName: 'Metals Weekly', postalAddress: '1 Quay Street, Harbour Town' },
-  unsubscribeUrl: 'https://example.com/unsubscribe',
-  archiveUrl: 'https://example.com/archive/{issueId}',
-};
 
 /**
  * A week built from a folder (and an S3 prefix) that also holds 19 other weeks, against the same

@@ -9,7 +9,8 @@ import { compileTemplates, renderWithCollapsed } from '../src/core/render/render
 import { generateBriefings } from './generate.js';
 import { median, timed } from './measure.js';
 
-const SETTINGS = {
+/** The build settings every build benchmark uses: week 2026-W47 of generated metals briefings. */
+export const BUILD_SETTINGS = {
   period: { kind: 'week', week: '2026-W47' } as const,
   now: new Date('2026-11-23T08:00:00Z'),
   timeZone: 'UTC',
@@ -37,7 +38,11 @@ export async function benchBuild(workFolder: string, sizes: number[]): Promise<B
   // Warm up: MJML loads on first use, and the JIT needs a round.
   const warm = generateBriefings(join(workFolder, 'warm'), 20);
   for (let round = 0; round < 3; round++)
-    await buildDigest(await readFolder(warm, { maxBytes: SETTINGS.maxBytes }), templates, SETTINGS);
+    await buildDigest(
+      await readFolder(warm, { maxBytes: BUILD_SETTINGS.maxBytes }),
+      templates,
+      BUILD_SETTINGS,
+    );
 
   const figures: BuildFigure[] = [];
   for (const size of sizes) {
@@ -49,7 +54,7 @@ export async function benchBuild(workFolder: string, sizes: number[]): Promise<B
     let renders = 0;
     for (let round = 0; round < rounds; round++) {
       const build = await timed(async () =>
-        buildDigest(folderSource(folder, { maxBytes: SETTINGS.maxBytes }), templates, SETTINGS),
+        buildDigest(folderSource(folder, { maxBytes: BUILD_SETTINGS.maxBytes }), templates, BUILD_SETTINGS),
       );
       builds.push(build.ms);
       items = build.value.digest.items.length;
@@ -57,11 +62,11 @@ export async function benchBuild(workFolder: string, sizes: number[]): Promise<B
       // The baseline renders the final digest once: its collapsed items stay collapsed.
       const finalDigest = build.value.digest;
       const baseline = await timed(async () => {
-        await readFolder(folder, { maxBytes: SETTINGS.maxBytes });
+        await readFolder(folder, { maxBytes: BUILD_SETTINGS.maxBytes });
         return renderWithCollapsed(
           finalDigest,
           templates,
-          SETTINGS.publication,
+          BUILD_SETTINGS.publication,
           build.value.manifest.collapsedItems.length,
         );
       });
@@ -91,7 +96,11 @@ const ROOT = join(import.meta.dirname, '..');
 export async function benchCliBuild(workFolder: string, size: number) {
   const folder = generateBriefings(join(workFolder, `cli-${size}`), size);
   const templates = compileTemplates(await loadTemplates());
-  const built = await buildDigest(folderSource(folder, { maxBytes: SETTINGS.maxBytes }), templates, SETTINGS);
+  const built = await buildDigest(
+    folderSource(folder, { maxBytes: BUILD_SETTINGS.maxBytes }),
+    templates,
+    BUILD_SETTINGS,
+  );
   const digestFile = join(workFolder, `cli-${size}-digest.json`);
   writeFileSync(digestFile, JSON.stringify(built.digest));
   const time = async (args: string[]) => {
@@ -108,7 +117,7 @@ export async function benchCliBuild(workFolder: string, size: number) {
     '--week',
     '2026-W47',
     '--now',
-    SETTINGS.now.toISOString(),
+    BUILD_SETTINGS.now.toISOString(),
     '--out',
     join(workFolder, `cli-${size}-out`),
   ]);

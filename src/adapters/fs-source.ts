@@ -5,12 +5,15 @@ import { promisify } from 'node:util';
 import pLimit from 'p-limit';
 import { mapConcurrent } from '../core/concurrency.js';
 import { SourceError } from '../core/errors.js';
-import type { BriefingSource, SourceFile } from '../core/types.js';
+import { dateFromFileName } from '../core/ingest/dates.js';
+import type { BriefingSource, ListedFile, SourceFile } from '../core/types.js';
 
 /**
- * A folder of briefings (recursively) as a source: the listing is names, sizes and modified
- * times; files are read only when asked for, a few at a time. Files over `maxBytes` come without
- * their content, so a stray video never lands in memory.
+ * A folder of briefings (recursively) as a source: the listing is names, and the sizes and
+ * modified times of files whose name carries no date (the only ones a listing dates by their
+ * modified time); a week's build among years of dated files looks at none of the others. Files
+ * are read only when asked for, a few at a time. Files over `maxBytes` come without their
+ * content, so a stray video never lands in memory.
  */
 export function folderSource(
   folder: string,
@@ -23,15 +26,16 @@ export function folderSource(
       const limit = pLimit(concurrency);
       const listed = await Promise.all(
         names.map((name) =>
-          limit(async (): Promise<SourceFile> => {
-            const info = await stat(join(folder, name));
-            return { name, modified: info.mtime, size: info.size };
-          }),
+          dateFromFileName(name, 'UTC')
+            ? { name }
+            : limit(async (): Promise<ListedFile> => {
+                const info = await stat(join(folder, name));
+                return { name, modified: info.mtime, size: info.size };
+              }),
         ),
       );
       return listed.sort((a, b) => a.name.localeCompare(b.name));
     },
-    // The listing already has each size: read without a second stat.
     read: (files) =>
       mapConcurrent(files, concurrency, (file) =>
         readListed(join(folder, file.name), file, options.maxBytes),
@@ -82,17 +86,23 @@ async function readOne(folder: string, name: string, maxBytes: number): Promise<
  * @example
  * await readSourceFile('briefings/a.txt', 'a.txt', 2 * 1024 * 1024)
  */
-export async function readSourceFile(path: string, name: string, maxBytes: number): Promise<SourceFile> {
-  const info = await stat(path);
-  return readListed(path, { name, modified: info.mtime, size: info.size }, maxBytes);
+export function readSourceFile(path: string, name: string, maxBytes: number): Promise<SourceFile> {
+  return readListed(path, { name }, maxBytes);
 }
 
 const openFile = promisify(open);
 const readInto = promisify(read);
 const closeFile = promisify(close);
 
-/** Reads a listed file; over `maxBytes` (as listed, or grown since) it comes without its content. */
-async function readListed(path: string, file: SourceFile, maxBytes: number): Promise<SourceFile> {
+/**
+ * Reads a listed file, looking up its size and modified time if the listing did not; over
+ * `maxBytes` (as listed, or grown since) it comes without its content.
+ */
+async function readListed(path: string, listed: ListedFile, maxBytes: number): Promise<SourceFile> {
+  const file =
+    listed.size !== undefined && listed.modified !== undefined
+      ? { ...listed, size: listed.size, modified: listed.modified }
+      : await stat(path).then((info) => ({ ...listed, modified: info.mtime, size: info.size }));
   if (file.size > maxBytes) return file;
   // Plain descriptors, not FileHandle objects: a thousand-file week reads in about two thirds of
   // the time (bench/floor.mjs and `npm run bench` measure it).

@@ -67,21 +67,24 @@ export async function listS3Prefix(location: S3Location, options: S3SourceOption
  */
 export function s3Source(location: S3Location, options: S3SourceOptions): BriefingSource {
   const client = options.client ?? createS3Client(options.endpoint);
-  const keys = new Map<string, string>();
+  const listed = new Map<string, ListedObject>();
   return {
     list: async () =>
-      (await listObjects(location, client, options.pageSize)).map(({ key, file }) => {
-        keys.set(file.name, key);
-        return file;
+      (await listObjects(location, client, options.pageSize)).map((object) => {
+        listed.set(object.file.name, object);
+        return object.file;
       }),
     read: (files) =>
-      mapConcurrent(files, options.concurrency ?? 16, async (file): Promise<SourceFile> => {
-        const key = keys.get(file.name) ?? file.name;
+      mapConcurrent(files, options.concurrency ?? 16, async (wanted): Promise<SourceFile> => {
+        const { key, file } = listed.get(wanted.name) ?? {
+          key: wanted.name,
+          file: { modified: new Date(0), size: 0, ...wanted },
+        };
         if (file.size > options.maxBytes) return file;
         try {
           const response = await client.send(new GetObjectCommand({ Bucket: location.bucket, Key: key }));
           const bytes = (await response.Body?.transformToByteArray()) ?? new Uint8Array();
-          return { ...file, size: bytes.length, bytes };
+          return { ...file, modified: response.LastModified ?? file.modified, size: bytes.length, bytes };
         } catch (error) {
           throw s3Error(error, `s3://${location.bucket}/${key}`, 'read');
         }

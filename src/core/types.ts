@@ -1,10 +1,21 @@
 /** One file as a source hands it over: the same shape from a folder and from S3. */
-export interface SourceFile {
+/**
+ * A file as a listing knows it. An S3 listing always has the size and modified time; a folder
+ * looks them up only for files whose name carries no date, so that a week's build does not stat
+ * every file of the archive.
+ */
+export interface ListedFile {
   /** Path relative to the folder, or key relative to the S3 prefix; used in every message. */
   name: string;
-  /** File mtime or S3 LastModified. */
+  /** File mtime or S3 LastModified, when listed. */
+  modified?: Date;
+  /** Size in bytes, when listed. */
+  size?: number;
+}
+
+/** A file as read. */
+export interface SourceFile extends ListedFile {
   modified: Date;
-  /** Size in bytes, known before reading. */
   size: number;
   /** The content; absent when the file is over the size limit and was deliberately not read. */
   bytes?: Uint8Array;
@@ -16,9 +27,9 @@ export interface SourceFile {
  */
 export interface BriefingSource {
   /** Every file, without its content. */
-  list(): Promise<SourceFile[]>;
+  list(): Promise<ListedFile[]>;
   /** These files with their content (a file over the size limit comes without it). */
-  read(files: SourceFile[]): AsyncIterable<SourceFile>;
+  read(files: ListedFile[]): AsyncIterable<SourceFile>;
 }
 
 /** Files already in memory as a source (tests, benchmarks, the preview's single files). */

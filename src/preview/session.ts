@@ -7,7 +7,7 @@ import type { PeriodRequest } from '../core/digest/period.js';
 import { DigestError, TemplateError } from '../core/errors.js';
 import type { DigestManifest } from '../core/render/build.js';
 import { compileTemplates } from '../core/render/render.js';
-import type { BriefingSource, SourceFile } from '../core/types.js';
+import type { BriefingSource, ListedFile, SourceFile } from '../core/types.js';
 import type { Settings } from '../settings/settings.js';
 import { buildFromSettings, issueOf, listS3Source, sourceFor } from '../workflows/local-build.js';
 import { type BriefingFile, readBriefingFile } from './briefing-file.js';
@@ -213,8 +213,8 @@ export class PreviewSession {
 }
 
 /** What changes when any source file is added, removed or saved. */
-function signatureOf(files: SourceFile[]): string {
-  return files.map((file) => `${file.name}:${file.size}:${file.modified.getTime()}`).join('|');
+function signatureOf(files: ListedFile[]): string {
+  return files.map((file) => `${file.name}:${file.size}:${file.modified?.getTime()}`).join('|');
 }
 
 function isoWeeks(dates: Date[], timeZone: string): string[] {

@@ -65,7 +65,7 @@ describe('readBriefing', () => {
     expect(read.paragraphs).toEqual(['The smelter ran at full capacity.']);
   });
 
-  it('takes the date from front matter, then the file name, then the modified time', () => {
+  it('takes the date from front matter, then the file name or date folders, then the modified time', () => {
     const md = '---\ndate: 2026-11-17\n---\n## Highlights\n- A point.\n';
     expect(briefing(readBriefing(sourceFile('2026-11-02-x.md', md), options))).toMatchObject({
       date: new Date('2026-11-17T00:00:00Z'),
@@ -73,6 +73,11 @@ describe('readBriefing', () => {
     });
     expect(briefing(readBriefing(sourceFile('notes/2026-11-02-x.txt', TEXT), options))).toMatchObject({
       date: new Date('2026-11-02T00:00:00Z'),
+      dateOrigin: 'file name',
+    });
+    // Date folders, as S3 keys are often laid out: the same date the listing gave the file.
+    expect(briefing(readBriefing(sourceFile('2026/11/03/x.txt', TEXT), options))).toMatchObject({
+      date: new Date('2026-11-03T00:00:00Z'),
       dateOrigin: 'file name',
     });
     const modified = new Date('2026-11-19T08:30:00Z');

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
-import { dateFromFileName, dayInZone } from '../ingest/dates.js';
-import type { SourceFile } from '../types.js';
+import { dateFromFileName } from '../ingest/dates.js';
+import type { ListedFile } from '../types.js';
 import { type PeriodRequest, resolvePeriod } from './period.js';
 
 /**
@@ -19,9 +19,9 @@ export const DEFAULT_DATE_SLACK_DAYS = 3;
 
 export interface ReadingPlan {
   /** Files worth reading: their listed date is within the slack of the period. */
-  candidates: SourceFile[];
+  candidates: ListedFile[];
   /** Files certainly outside the period, never read. */
-  outside: SourceFile[];
+  outside: ListedFile[];
 }
 
 /**
@@ -32,31 +32,27 @@ export interface ReadingPlan {
  * planReading(listing, { kind: 'week', week: '2026-W47' }, { now, timeZone: 'UTC' }).candidates
  */
 export function planReading(
-  listed: SourceFile[],
+  listed: ListedFile[],
   request: PeriodRequest,
   context: { now: Date; timeZone: string; dateSlackDays?: number },
 ): ReadingPlan {
   const slack = context.dateSlackDays ?? DEFAULT_DATE_SLACK_DAYS;
   if (request.kind === 'all') return { candidates: listed, outside: [] };
   const dated = listed.map((file) => ({ file, date: listedDate(file, context.timeZone) }));
-  const period = resolvePeriod(request, { ...context, dates: dated.map((entry) => entry.date) });
+  const dates = dated.flatMap((entry) => (entry.date ? [entry.date] : []));
+  const period = resolvePeriod(request, { ...context, dates });
   const from = DateTime.fromJSDate(period.start).minus({ days: slack }).toJSDate();
   const to = DateTime.fromJSDate(period.end).plus({ days: slack }).toJSDate();
   const plan: ReadingPlan = { candidates: [], outside: [] };
-  for (const { file, date } of dated) (date >= from && date < to ? plan.candidates : plan.outside).push(file);
+  for (const { file, date } of dated)
+    (!date || (date >= from && date < to) ? plan.candidates : plan.outside).push(file);
   return plan;
 }
 
-const DATE_FOLDERS = /(?:^|\/)(\d{4})\/(\d{2})\/(\d{2})\//;
-
-/** The date a listing gives a file: from its name or path, else its modified time. */
-export function listedDate(file: SourceFile, timeZone: string): Date {
-  const fromName = dateFromFileName(file.name, timeZone);
-  if (fromName) return fromName.toJSDate();
-  const folders = DATE_FOLDERS.exec(file.name);
-  if (folders) {
-    const date = dayInZone(`${folders[1]}-${folders[2]}-${folders[3]}`, timeZone);
-    if (date) return date.toJSDate();
-  }
-  return file.modified;
+/**
+ * The date a listing gives a file: from its name or path, else its modified time; undefined for
+ * a folder's undated file that was not looked at (it is read, never dropped).
+ */
+export function listedDate(file: ListedFile, timeZone: string): Date | undefined {
+  return dateFromFileName(file.name, timeZone)?.toJSDate() ?? file.modified;
 }

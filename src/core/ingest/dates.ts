@@ -11,10 +11,14 @@ export function parseEditorDate(text: string, timeZone: string): DateTime | unde
 }
 
 const DATE_IN_NAME = /(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)/;
+const DATE_FOLDERS = /(?:^|\/)(\d{4})\/(\d{2})\/(\d{2})\//;
 
-/** A `YYYY-MM-DD` found in a file name or key, if it is a real date. */
+/**
+ * The date a file's name or key gives it, if it is a real date: a `YYYY-MM-DD` anywhere in it
+ * (`2026-11-18-copper.md`, `2026-11-18/copper.md`), else date folders (`2026/11/18/copper.md`).
+ */
 export function dateFromFileName(name: string, timeZone: string): DateTime | undefined {
-  const match = DATE_IN_NAME.exec(name);
+  const match = DATE_IN_NAME.exec(name) ?? DATE_FOLDERS.exec(name);
   if (!match) return undefined;
   return dayInZone(`${match[1]}-${match[2]}-${match[3]}`, timeZone);
 }

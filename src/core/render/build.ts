@@ -121,7 +121,8 @@ export async function buildDigest(
   ].sort((a, b) => a.file.localeCompare(b.file));
 
   const dates = [
-    ...plan.outside.map((file) => listedDate(file, settings.timeZone)),
+    // Files outside the period always have a listed date: it is what put them there.
+    ...plan.outside.flatMap((file) => listedDate(file, settings.timeZone) ?? []),
     ...briefings.map((briefing) => briefing.date),
   ];
   const counts = { sources: { listed: listed.length, read }, outside: outsideThePeriod.length };
