@@ -117,6 +117,15 @@ export class CsvSubscriberStore implements SubscriberStore {
     });
   }
 
+  // Stand-ins until the stores implement the public site's lifecycle (issue 13).
+  async update<T>(): Promise<T> {
+    throw new Error('not implemented yet');
+  }
+
+  async forget(): Promise<boolean> {
+    throw new Error('not implemented yet');
+  }
+
   async close(): Promise<void> {}
 
   /** Runs a read-modify-rename of the file under its lock, after clearing what killed runs left. */

@@ -105,6 +105,15 @@ export class DynamoSubscriberStore implements SubscriberStore {
     );
   }
 
+  // Stand-ins until the stores implement the public site's lifecycle (issue 13).
+  async update<T>(): Promise<T> {
+    throw new Error('not implemented yet');
+  }
+
+  async forget(): Promise<boolean> {
+    throw new Error('not implemented yet');
+  }
+
   async close(): Promise<void> {}
 
   private async item(email: string): Promise<Record<string, unknown> | undefined> {

@@ -117,7 +117,7 @@ function emptySummary(issueId: string, context: DeliveryContext): DeliverySummar
     retried: 0,
     confirmed: 0,
     failedByReason: {},
-    suppressed: { unsubscribed: 0, bounced: 0, complained: 0 },
+    suppressed: { pending: 0, unsubscribed: 0, bounced: 0, complained: 0, forgotten: 0 },
     unconfirmedRecipients: [],
   };
 }

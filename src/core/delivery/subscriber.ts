@@ -1,5 +1,18 @@
-/** A subscriber as every store keeps it. Only `active` subscribers get mail. */
-export const SUBSCRIBER_STATUSES = ['active', 'unsubscribed', 'bounced', 'complained'] as const;
+import { createHash } from 'node:crypto';
+
+/**
+ * A subscriber as every store keeps it. Only `active` subscribers get mail. `pending` signed up on
+ * the public form and has not confirmed yet; `forgotten` is the suppression entry left where an
+ * address was erased (`forgottenKey`): it holds no address, only its hash.
+ */
+export const SUBSCRIBER_STATUSES = [
+  'active',
+  'pending',
+  'unsubscribed',
+  'bounced',
+  'complained',
+  'forgotten',
+] as const;
 export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number];
 
 /**
@@ -31,12 +44,103 @@ export function unknownStatusReason(value: string): string {
 }
 
 export interface Subscriber {
-  /** Normalised address; the key. */
+  /** Normalised address; the key. For `forgotten`, the address's `forgottenKey` instead. */
   email: string;
   status: SubscriberStatus;
   name?: string;
   createdAt: string;
   updatedAt: string;
+  /** For `pending` only: the confirmation link in flight (single-use: its nonce) and when it was last sent. */
+  confirmation?: { nonce: string; sentAt: string };
+}
+
+/** How long a confirmation link works, and after which a pending sign-up no longer counts. */
+export const CONFIRMATION_DAYS = 7;
+/** A confirmation is sent again to the same address at most this often. */
+export const CONFIRMATION_RESEND_MINUTES = 10;
+
+/**
+ * The key of the suppression entry that replaces an erased address: only a SHA-256 of the
+ * normalised address, so nothing personal is kept, yet the address is recognised (and never
+ * mailed again) if it is imported or signs up later.
+ *
+ * @example
+ * forgottenKey('ana@example.org') // 'forgotten:sha256:…' (64 hex digits)
+ */
+export function forgottenKey(email: string): string {
+  return `forgotten:sha256:${createHash('sha256').update(email).digest('hex')}`;
+}
+
+/** A pending sign-up whose confirmation has expired: not counted, and it may be purged. */
+export function isExpiredPending(subscriber: Subscriber, now: Date): boolean {
+  if (subscriber.status !== 'pending') return false;
+  const sent = Date.parse(subscriber.confirmation?.sentAt ?? subscriber.updatedAt);
+  return now.getTime() - sent > CONFIRMATION_DAYS * 86_400_000;
+}
+
+/**
+ * What a sign-up on the public form does to an address:
+ * - new, or unsubscribed earlier: `pending`, and a confirmation is sent;
+ * - pending: the confirmation is sent again (same link nonce), at most every
+ *   `CONFIRMATION_RESEND_MINUTES`; an expired one gets a new nonce;
+ * - active, bounced, complained, forgotten or unknown: nothing changes and nothing is sent.
+ * The person on the form is told the same thing in every case, so the form never tells anyone
+ * whether an address is on the list.
+ */
+export type SignupOutcome = 'pending' | 'resent' | 'too-soon' | 'already-active' | 'suppressed';
+
+export function decideSignup(
+  existing: Subscriber | undefined,
+  request: { email: string; name?: string },
+  now: Date,
+  newNonce: string,
+): { write?: Subscriber; sendConfirmation?: { nonce: string }; outcome: SignupOutcome } {
+  const at = now.toISOString();
+  const name = request.name ?? existing?.name;
+  const pending = (nonce: string): Subscriber => ({
+    email: request.email,
+    status: 'pending',
+    ...(name ? { name } : {}),
+    createdAt: existing?.createdAt ?? at,
+    updatedAt: at,
+    confirmation: { nonce, sentAt: at },
+  });
+  if (!existing || existing.status === 'unsubscribed') {
+    const write = pending(newNonce);
+    return { write, sendConfirmation: { nonce: newNonce }, outcome: 'pending' };
+  }
+  if (existing.status === 'pending') {
+    const sentAt = Date.parse(existing.confirmation?.sentAt ?? existing.updatedAt);
+    if (now.getTime() - sentAt < CONFIRMATION_RESEND_MINUTES * 60_000) return { outcome: 'too-soon' };
+    const nonce =
+      existing.confirmation && !isExpiredPending(existing, now) ? existing.confirmation.nonce : newNonce;
+    return { write: pending(nonce), sendConfirmation: { nonce }, outcome: 'resent' };
+  }
+  if (existing.status === 'active') return { outcome: 'already-active' };
+  return { outcome: 'suppressed' };
+}
+
+/**
+ * What following a confirmation link does: a pending address whose link this is (its nonce) and
+ * still within `CONFIRMATION_DAYS` becomes active; the link then no longer works (the nonce is
+ * gone). An address that is already active is told so; anything else is an invalid link.
+ */
+export type ConfirmOutcome = 'confirmed' | 'already-active' | 'invalid';
+
+export function decideConfirmation(
+  existing: Subscriber | undefined,
+  nonce: string,
+  now: Date,
+): { write?: Subscriber; outcome: ConfirmOutcome } {
+  if (existing?.status === 'active') return { outcome: 'already-active' };
+  if (
+    existing?.status !== 'pending' ||
+    existing.confirmation?.nonce !== nonce ||
+    isExpiredPending(existing, now)
+  )
+    return { outcome: 'invalid' };
+  const { confirmation: _confirmation, ...rest } = existing;
+  return { write: { ...rest, status: 'active', updatedAt: now.toISOString() }, outcome: 'confirmed' };
 }
 
 /** One row of an import, after validation. */
@@ -95,5 +199,20 @@ export interface SubscriberStore {
   ): Promise<void>;
   /** Sets the status of an existing subscriber; false when there is none. */
   setStatus(email: string, status: SubscriberStatus, now: string): Promise<boolean>;
+  /**
+   * Reads one address and writes what `change` decides, with no other change to the address in
+   * between (the CSV store holds its lock; DynamoDB writes on a condition and retries). `existing`
+   * is the subscriber, or the `forgotten` entry of an erased address, or undefined.
+   */
+  update<T>(
+    email: string,
+    change: (existing: Subscriber | undefined) => { write?: Subscriber; result: T },
+  ): Promise<T>;
+  /**
+   * Erases an address: its row is replaced by a `forgotten` entry keyed by `forgottenKey(email)`
+   * that keeps no address, name or dates beyond when it was forgotten. False when the address is
+   * not on the list (an entry is still written, so it is never mailed).
+   */
+  forget(email: string, now: string): Promise<boolean>;
   close(): Promise<void>;
 }
