@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { signConfirmToken, verifyConfirmToken } from '../../src/core/delivery/confirm-token.js';
 import {
   signUnsubscribeToken,
   type UnsubscribeClaim,
@@ -125,6 +126,46 @@ describe('unsubscribe tokens', () => {
     tokens.forEach((token, index) => {
       expect(verifyUnsubscribeToken(token, secrets[index] ?? '')).toEqual(claim);
       expect(verifyUnsubscribeToken(token, secrets[(index + 1) % secrets.length] ?? '')).toBeUndefined();
+    });
+  });
+});
+
+describe('confirmation tokens', () => {
+  const claim = { list: 'weekly.example.com', address: 'ana@example.org', nonce: 'n0nce' };
+  const made = new Date('2026-11-20T10:00:00Z');
+  const later = (days: number) => new Date(made.getTime() + days * 86_400_000);
+
+  it('verify for seven days, then expire', () => {
+    const token = signConfirmToken(claim, SECRET, made);
+    expect(verifyConfirmToken(token, SECRET, later(6.9))).toMatchObject({ ...claim, issuedAt: made });
+    expect(verifyConfirmToken(token, SECRET, later(7.1))).toBeUndefined();
+    expect(verifyConfirmToken(token, `${SECRET}x`, later(1))).toBeUndefined();
+  });
+
+  it('are never taken for unsubscribe tokens, nor the other way round', () => {
+    const confirm = signConfirmToken(claim, SECRET, made);
+    const unsubscribe = signUnsubscribeToken(claim, SECRET);
+    expect(verifyUnsubscribeToken(confirm, SECRET)).toBeUndefined();
+    expect(verifyConfirmToken(unsubscribe, SECRET, made)).toBeUndefined();
+    // The same sealed bytes under the other kind's prefix fail too: each kind has its own key.
+    expect(verifyUnsubscribeToken(`v2.${confirm.slice(3)}`, SECRET)).toBeUndefined();
+    expect(verifyConfirmToken(`c1.${unsubscribe.slice(3)}`, SECRET, made)).toBeUndefined();
+  });
+
+  it('never show the address', () => {
+    const token = signConfirmToken(claim, SECRET, made);
+    expect(token).not.toContain('ana');
+    expect(Buffer.from(token.slice(3), 'base64url').toString('latin1')).not.toContain('ana');
+  });
+});
+
+describe('tokens of this format made by the previous release', () => {
+  it('still verify (the key and the sealed format did not change)', () => {
+    const sealedBefore =
+      'v2.CfZE035byH-SAf_hEAlEVUZs2dQe16Stq1O9lGXqC5HCJ7iJwTzp_PXsQsal_lKvL97xiTLnpO1eECXdseU43h4mvFM';
+    expect(verifyUnsubscribeToken(sealedBefore, 'release-1-secret-0123456789')).toEqual({
+      list: 'weekly.example.com',
+      address: 'ana@example.org',
     });
   });
 });
