@@ -106,11 +106,14 @@ export class DynamoSubscriberStore implements SubscriberStore {
   }
 
   // Stand-ins until the stores implement the public site's lifecycle (issue 13).
-  async update<T>(): Promise<T> {
+  async update<T>(
+    _email: string,
+    _change: (existing: Subscriber | undefined) => { write?: Subscriber; result: T },
+  ): Promise<T> {
     throw new Error('not implemented yet');
   }
 
-  async forget(): Promise<boolean> {
+  async forget(_email: string, _now: string): Promise<boolean> {
     throw new Error('not implemented yet');
   }
 

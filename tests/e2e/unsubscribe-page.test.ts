@@ -45,7 +45,7 @@ beforeAll(async () => {
     POWERTOOLS_LOG_LEVEL: 'ERROR',
     POWERTOOLS_METRICS_DISABLED: 'true',
   });
-  const { handler } = (await import('../../functions/unsubscribe.js')) as {
+  const { handler } = (await import('../../functions/site.js')) as {
     handler: (event: LambdaFunctionURLEvent) => Promise<LambdaFunctionURLResult>;
   };
   site = await startFunctionUrl(handler);

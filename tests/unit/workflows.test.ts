@@ -1,21 +1,20 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { signUnsubscribeToken } from '../../src/core/delivery/unsubscribe-token.js';
+import { handleSiteRequest, type SitePorts } from '../../src/site/router.js';
 import { readFeedback } from '../../src/workflows/feedback.js';
-import { handlePage, type UnsubscribePorts } from '../../src/workflows/unsubscribe-page.js';
+import { memorySitePorts } from '../helpers/site.js';
 
 const SECRET = 'a-unit-test-secret-long-enough';
 const LIST = 'news.example.com';
 
-function ports(unsubscribed: string[] = []): UnsubscribePorts {
+function ports(unsubscribed: string[] = []): SitePorts {
+  const site = memorySitePorts({ secret: SECRET, listId: LIST });
   return {
-    secret: async () => SECRET,
-    listId: LIST,
-    newsletterName: 'Metals <Weekly>',
+    ...site.ports,
     unsubscribe: async (email) => {
       unsubscribed.push(email);
     },
-    archivedIssue: async (issueId) => (issueId === '2026-W47' ? '<p>archived</p>' : undefined),
   };
 }
 const token = signUnsubscribeToken({ list: LIST, address: 'ana@example.org' }, SECRET);
@@ -41,10 +40,10 @@ const multipart = (
   `multipart/form-data; boundary=${boundary}`,
 ];
 
-describe('the unsubscribe page', () => {
+describe('the unsubscribe page of the public site', () => {
   it('shows one button and never the address on GET, and changes nothing', async () => {
     const done: string[] = [];
-    const page = await handlePage(request('GET', '/', { t: token }), ports(done));
+    const page = await handleSiteRequest(request('GET', '/', { t: token }), ports(done));
     expect(page.status).toBe(200);
     expect(page.body).toContain('<button type="submit">Unsubscribe</button>');
     expect(page.body).not.toContain('ana@example.org');
@@ -54,7 +53,7 @@ describe('the unsubscribe page', () => {
 
   it('unsubscribes on the RFC 8058 one-click POST', async () => {
     const done: string[] = [];
-    const page = await handlePage(
+    const page = await handleSiteRequest(
       request('POST', '/', { t: token }, 'List-Unsubscribe=One-Click'),
       ports(done),
     );
@@ -78,14 +77,14 @@ describe('the unsubscribe page', () => {
     ],
   ])('accepts the one-click body %s', async (_case, body, contentType) => {
     const done: string[] = [];
-    const page = await handlePage(request('POST', '/', { t: token }, body, contentType), ports(done));
+    const page = await handleSiteRequest(request('POST', '/', { t: token }, body, contentType), ports(done));
     expect(page.status).toBe(200);
     expect(done).toEqual(['ana@example.org']);
   });
 
   it('unsubscribes through the page’s own button, posting what a browser posts for its form', async () => {
     const done: string[] = [];
-    const shown = (await handlePage(request('GET', '/', { t: token }), ports(done))).body;
+    const shown = (await handleSiteRequest(request('GET', '/', { t: token }), ports(done))).body;
     const form = /<form method="post" action="\?t=([^"]*)">(.*?)<\/form>/s.exec(shown);
     const fields = [...(form?.[2] ?? '').matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)];
     const body = new URLSearchParams(
@@ -93,7 +92,7 @@ describe('the unsubscribe page', () => {
     ).toString();
     const t = decodeURIComponent((form?.[1] ?? '').replaceAll('&amp;', '&'));
 
-    const page = await handlePage(request('POST', '/', { t }, body), ports(done));
+    const page = await handleSiteRequest(request('POST', '/', { t }, body), ports(done));
 
     expect(page.status).toBe(200);
     expect(page.body).toContain('You are unsubscribed');
@@ -106,7 +105,6 @@ describe('the unsubscribe page', () => {
     ['the value alone', 'One-Click', undefined],
     ['the key alone', 'List-Unsubscribe', undefined],
     ['JSON', '{"List-Unsubscribe":"One-Click"}', 'application/json'],
-    ['a huge body', `List-Unsubscribe=One-Click&pad=${'x'.repeat(10_000)}`, undefined],
     ['multipart with another field only', ...multipart([['unsubscribe', 'yes']])],
     [
       'multipart with a file named like the field',
@@ -116,9 +114,17 @@ describe('the unsubscribe page', () => {
     ['multipart without a boundary', 'List-Unsubscribe=One-Click', 'multipart/form-data'],
   ])('refuses a POST with %s and changes nothing', async (_case, body, contentType) => {
     const done: string[] = [];
-    const page = await handlePage(request('POST', '/', { t: token }, body, contentType), ports(done));
+    const page = await handleSiteRequest(request('POST', '/', { t: token }, body, contentType), ports(done));
     expect(page.status).toBe(400);
     expect(page.body).toContain('Nothing was changed');
+    expect(done).toEqual([]);
+  });
+
+  it('refuses a body over 8 KB unread, with a 413, and changes nothing', async () => {
+    const done: string[] = [];
+    const body = `List-Unsubscribe=One-Click&pad=${'x'.repeat(10_000)}`;
+    const page = await handleSiteRequest(request('POST', '/', { t: token }, body), ports(done));
+    expect(page.status).toBe(413);
     expect(done).toEqual([]);
   });
 
@@ -129,9 +135,10 @@ describe('the unsubscribe page', () => {
       string
     >[])
       expect(
-        (await handlePage(request('GET', '/', query, 'List-Unsubscribe=One-Click'), ports(done))).status,
+        (await handleSiteRequest(request('GET', '/', query, 'List-Unsubscribe=One-Click'), ports(done)))
+          .status,
       ).toBe(200);
-    expect((await handlePage(request('HEAD', '/', { t: token }), ports(done))).status).toBe(405);
+    expect((await handleSiteRequest(request('HEAD', '/', { t: token }), ports(done))).status).toBe(405);
     expect(done).toEqual([]);
   });
 
@@ -139,7 +146,7 @@ describe('the unsubscribe page', () => {
     const done: string[] = [];
     const payload = Buffer.from(JSON.stringify([LIST, 'ana@example.org'])).toString('base64url');
     const legacy = `${payload}.${createHmac('sha256', SECRET).update(payload).digest('base64url')}`;
-    const page = await handlePage(
+    const page = await handleSiteRequest(
       request('POST', '/', { t: legacy }, 'List-Unsubscribe=One-Click'),
       ports(done),
     );
@@ -156,16 +163,19 @@ describe('the unsubscribe page', () => {
     ],
   ])('answers %s with a friendly 400 and unsubscribes nobody', async (_case, query) => {
     const done: string[] = [];
-    const page = await handlePage(request('POST', '/', query, 'List-Unsubscribe=One-Click'), ports(done));
+    const page = await handleSiteRequest(
+      request('POST', '/', query, 'List-Unsubscribe=One-Click'),
+      ports(done),
+    );
     expect(page.status).toBe(400);
     expect(page.body).toContain('This link does not work');
     expect(done).toEqual([]);
   });
 
   it('serves archived issues and nothing outside the archive', async () => {
-    expect((await handlePage(request('GET', '/view/2026-W47'), ports())).body).toBe('<p>archived</p>');
-    expect((await handlePage(request('GET', '/view/..%2Fbriefings%2Fx'), ports())).status).toBe(404);
-    expect((await handlePage(request('GET', '/anything-else'), ports())).status).toBe(404);
+    expect((await handleSiteRequest(request('GET', '/view/2026-W47'), ports())).body).toBe('<p>archived</p>');
+    expect((await handleSiteRequest(request('GET', '/view/..%2Fbriefings%2Fx'), ports())).status).toBe(404);
+    expect((await handleSiteRequest(request('GET', '/anything-else'), ports())).status).toBe(404);
   });
 
   it.each([
@@ -183,14 +193,14 @@ describe('the unsubscribe page', () => {
     '/unsubscribe/../view/2026-W47',
   ])('answers the malformed or unknown path %s with a 404 page', async (path) => {
     const done: string[] = [];
-    const page = await handlePage(request('GET', path, { t: token }), ports(done));
+    const page = await handleSiteRequest(request('GET', path, { t: token }), ports(done));
     expect(page.status).toBe(404);
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(done).toEqual([]);
   });
 
   it('sends security headers with every page', async () => {
-    const page = await handlePage(request('GET', '/', { t: token }), ports());
+    const page = await handleSiteRequest(request('GET', '/', { t: token }), ports());
     expect(page.headers).toMatchObject({
       'x-frame-options': 'DENY',
       'cache-control': 'no-store',

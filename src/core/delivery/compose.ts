@@ -1,6 +1,7 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { collapseSpaces } from '../ingest/clean.js';
+import { escapeHtml } from '../render/personalize.js';
 
 /** The sending identity and list headers, from configuration. */
 export interface ListIdentity {
@@ -83,4 +84,45 @@ export function messageIdFor(identity: ListIdentity, issueId: string, to: string
   const domain = /@([^>\s]+)>?\s*$/.exec(identity.from)?.[1] ?? 'localhost';
   const hash = createHash('sha256').update(`${issueId}\n${to}`).digest('hex').slice(0, 24);
   return `<${issueId.replace(/[^\w.-]/g, '-')}.${hash}@${domain}>`;
+}
+
+/**
+ * The confirmation message of a sign-up (double opt-in): one link, what it does and for how long,
+ * and that ignoring it is enough. It is not list mail, so it has no List-Unsubscribe headers;
+ * the address gets nothing else until the link is followed.
+ */
+export async function composeConfirmation(input: {
+  identity: Pick<ListIdentity, 'from' | 'replyTo' | 'newsletterName'>;
+  to: string;
+  confirmUrl: string;
+  days: number;
+  date: Date;
+}): Promise<{ raw: Buffer; messageId: string }> {
+  const name = collapseSpaces(input.identity.newsletterName);
+  const text = [
+    `Someone, hopefully you, asked to receive ${name} at this address.`,
+    '',
+    `To confirm, open this link within ${input.days} days and press the button:`,
+    input.confirmUrl,
+    '',
+    'If it was not you, ignore this message: this address gets nothing more from us.',
+  ].join('\n');
+  const html = `<!doctype html><html lang="en"><body style="font-family:Arial,Helvetica,sans-serif;color:#1f2937;line-height:1.6">
+<p>Someone, hopefully you, asked to receive <strong>${escapeHtml(name)}</strong> at this address.</p>
+<p><a href="${escapeHtml(input.confirmUrl)}" style="display:inline-block;background:#4338ca;color:#ffffff;padding:12px 20px;border-radius:8px;text-decoration:none;font-weight:bold">Confirm my subscription</a></p>
+<p>The link works for ${input.days} days. If it was not you, ignore this message: this address gets nothing more from us.</p>
+</body></html>`;
+  const domain = /@([^>\s]+)>?\s*$/.exec(input.identity.from)?.[1] ?? 'localhost';
+  const messageId = `<confirm.${randomUUID()}@${domain}>`;
+  const composer = new MailComposer({
+    from: input.identity.from,
+    to: input.to,
+    ...(input.identity.replyTo ? { replyTo: input.identity.replyTo } : {}),
+    subject: `Confirm your subscription to ${name}`,
+    text: { content: crlf(text), contentTransferEncoding: 'quoted-printable' },
+    html: { content: crlf(html), contentTransferEncoding: 'quoted-printable' },
+    date: input.date,
+    messageId,
+  });
+  return { raw: await composer.compile().build(), messageId };
 }

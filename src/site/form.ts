@@ -1,5 +1,9 @@
-/** A one-click body is 26 bytes, a multipart one a few hundred: anything far larger is not one. */
-const MAX_BODY_CHARS = 8 * 1024;
+/**
+ * Form bodies as the site's pages and mail receivers post them. A sign-up is under a hundred
+ * bytes, a one-click body 26, a multipart one a few hundred: anything far larger is refused
+ * before it is read (`MAX_BODY_BYTES`) and never parsed.
+ */
+export const MAX_BODY_BYTES = 8 * 1024;
 
 /**
  * Whether a POST body asks to unsubscribe: it carries the field `List-Unsubscribe=One-Click`, the
@@ -12,14 +16,29 @@ const MAX_BODY_CHARS = 8 * 1024;
  * isOneClickBody('') // false
  */
 export function isOneClickBody(body: string, contentType = ''): boolean {
-  if (body.length > MAX_BODY_CHARS) return false;
-  const fields = /^\s*multipart\/form-data/i.test(contentType)
-    ? multipartFields(body, contentType)
-    : [...new URLSearchParams(body.trim())];
-  return fields.some(
+  return formFields(body, contentType).some(
     ([key, value]) =>
       key.trim().toLowerCase() === 'list-unsubscribe' && value.trim().toLowerCase() === 'one-click',
   );
+}
+
+/**
+ * The fields of a form body, form-urlencoded or multipart/form-data; none for a body over
+ * `MAX_BODY_BYTES`.
+ *
+ * @example
+ * formFields('email=ana%40example.org&name=Ana') // [['email', 'ana@example.org'], ['name', 'Ana']]
+ */
+export function formFields(body: string, contentType = ''): [string, string][] {
+  if (Buffer.byteLength(body) > MAX_BODY_BYTES) return [];
+  return /^\s*multipart\/form-data/i.test(contentType)
+    ? multipartFields(body, contentType)
+    : [...new URLSearchParams(body.trim())];
+}
+
+/** The value of a field (the first, when it comes twice), or undefined. */
+export function fieldValue(fields: [string, string][], name: string): string | undefined {
+  return fields.find(([key]) => key.trim().toLowerCase() === name)?.[1];
 }
 
 /** The named text fields of a multipart/form-data body (RFC 7578); files and unnamed parts are skipped. */

@@ -1,0 +1,94 @@
+import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
+import { maskAddress } from '../src/core/delivery/address.js';
+import { handleSiteRequest } from '../src/site/router.js';
+import { readEnvironment, required } from './commons/environment.js';
+import { once } from './commons/lazy.js';
+import { logger, MetricUnit, metrics } from './commons/observability.js';
+import { unsubscribeSecret } from './commons/secret.js';
+
+const env = readEnvironment({
+  BUCKET: required(),
+  ARCHIVE_PREFIX: required(),
+  SUBSCRIBERS_TABLE: required(),
+  RATE_LIMIT_TABLE: required(),
+  LIST_ID: required(),
+  NEWSLETTER_NAME: required(),
+  SENDER: required(),
+  CONFIGURATION_SET: required().optional(),
+  UNSUBSCRIBE_SECRET_ARN: required().optional(),
+});
+
+// Each request needs at most one or two of DynamoDB, S3 and SES: each loads on first use.
+const dynamo = once(async () => {
+  const [{ createDocumentClient }, { DynamoSubscriberStore }, { DynamoRateLimiter }] = await Promise.all([
+    import('../src/adapters/dynamodb.js'),
+    import('../src/adapters/subscribers-dynamodb.js'),
+    import('../src/adapters/rate-limit-dynamodb.js'),
+  ]);
+  const client = createDocumentClient(process.env.AWS_ENDPOINT_URL_DYNAMODB);
+  return {
+    store: new DynamoSubscriberStore(client, env.SUBSCRIBERS_TABLE),
+    limiter: new DynamoRateLimiter(client, env.RATE_LIMIT_TABLE),
+  };
+});
+const archive = once(async () => {
+  const [{ createS3Client }, { issueArchive }] = await Promise.all([
+    import('../src/adapters/s3-source.js'),
+    import('./commons/archive.js'),
+  ]);
+  return issueArchive(createS3Client(), env.BUCKET, env.ARCHIVE_PREFIX);
+});
+const confirmations = once(async () => {
+  const [{ SesOutbox }, { confirmationMail }] = await Promise.all([
+    import('../src/adapters/outbox-ses.js'),
+    import('../src/workflows/confirmation-mail.js'),
+  ]);
+  const outbox = new SesOutbox({
+    timeoutMs: 5_000,
+    ...(env.CONFIGURATION_SET ? { configurationSetName: env.CONFIGURATION_SET } : {}),
+  });
+  return confirmationMail(outbox, { from: env.SENDER, newsletterName: env.NEWSLETTER_NAME });
+});
+
+/**
+ * Function URL: the list's public site (sign-up with double opt-in, confirmation, unsubscribe
+ * page and RFC 8058 one-click, the archive).
+ */
+export const handler = async (event: LambdaFunctionURLEvent): Promise<LambdaFunctionURLResult> => {
+  const body = event.body
+    ? event.isBase64Encoded
+      ? Buffer.from(event.body, 'base64').toString('utf8')
+      : event.body
+    : '';
+  // Links in confirmation messages point back at the address this request came to.
+  const origin = `https://${event.requestContext.domainName}`;
+  const response = await handleSiteRequest(
+    {
+      method: event.requestContext.http.method,
+      path: event.rawPath || '/',
+      query: event.queryStringParameters ?? {},
+      body,
+      contentType: event.headers?.['content-type'],
+      sourceIp: event.requestContext.http.sourceIp,
+    },
+    {
+      secret: () => unsubscribeSecret(env.UNSUBSCRIBE_SECRET_ARN),
+      listId: env.LIST_ID,
+      newsletterName: env.NEWSLETTER_NAME,
+      store: { update: async (email, change) => (await dynamo()).store.update(email, change) },
+      limiter: { allow: async (key, limit, now) => (await dynamo()).limiter.allow(key, limit, now) },
+      confirmUrl: (token) => `${origin}/confirm?t=${encodeURIComponent(token)}`,
+      sendConfirmation: async (to, url) => (await confirmations())(to, url),
+      now: () => new Date(),
+      log: (message, details) => logger.info(message, details),
+      unsubscribe: async (email) => {
+        await (await dynamo()).store.setStatus(email, 'unsubscribed', new Date().toISOString());
+        logger.info('Unsubscribed', { recipient: maskAddress(email) });
+        metrics.addMetric('Unsubscribed', MetricUnit.Count, 1);
+      },
+      archivedIssue: async (issueId) => (await archive()).read(issueId, 'digest.html'),
+    },
+  );
+  metrics.publishStoredMetrics();
+  return { statusCode: response.status, headers: response.headers, body: response.body };
+};

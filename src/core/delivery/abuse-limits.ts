@@ -1,0 +1,32 @@
+/**
+ * How often the public sign-up form may be used, so that it cannot be turned into a way of
+ * mailing strangers (confirmation bombing) or of filling the list with junk: per source address
+ * and per e-mail address, in fixed windows. The counters live in memory for `digest serve` and
+ * in DynamoDB items that expire by TTL on AWS.
+ */
+export interface RateLimiter {
+  /** Counts one use of `key` in the window `now` falls in; false when the limit was already reached. */
+  allow(key: string, limit: { count: number; windowSeconds: number }, now: Date): Promise<boolean>;
+}
+
+/** Sign-ups from one source IP address: enough for an office behind one NAT, not for a script. */
+export const SIGNUPS_PER_SOURCE = { count: 10, windowSeconds: 3600 };
+/** Sign-ups of one e-mail address (confirmations are further limited to one per 10 minutes). */
+export const SIGNUPS_PER_ADDRESS = { count: 5, windowSeconds: 86_400 };
+
+/**
+ * The counter a use falls in: the key and the window's number. A counter expires at the end of
+ * its window.
+ *
+ * @example
+ * counterFor('ip:203.0.113.7', SIGNUPS_PER_SOURCE, new Date('2026-11-25T10:30:00Z'))
+ * // { id: 'ip:203.0.113.7#498778', expiresAt: 1795604400 }
+ */
+export function counterFor(
+  key: string,
+  limit: { windowSeconds: number },
+  now: Date,
+): { id: string; expiresAt: number } {
+  const window = Math.floor(now.getTime() / 1000 / limit.windowSeconds);
+  return { id: `${key}#${window}`, expiresAt: (window + 1) * limit.windowSeconds };
+}

@@ -1,0 +1,224 @@
+import { CONFIRMATION_DAYS } from '../core/delivery/subscriber.js';
+import { verifyUnsubscribeToken } from '../core/delivery/unsubscribe-token.js';
+import { escapeHtml } from '../core/render/personalize.js';
+import { confirmSignUp, readConfirmLink, type SignUpPorts, signUp } from '../workflows/sign-up.js';
+import { fieldValue, formFields, isOneClickBody, MAX_BODY_BYTES } from './form.js';
+import { page, SECURITY_HEADERS, type SiteRequest, type SiteResponse } from './page.js';
+
+/** What the site needs: the sign-up workflow's ports, and the list's other doors. */
+export interface SitePorts extends SignUpPorts {
+  newsletterName: string;
+  /** Marks the address unsubscribed; a no-op for an address that is not on the list. */
+  unsubscribe(email: string): Promise<void>;
+  /** The archived HTML of an issue, or undefined. */
+  archivedIssue(issueId: string): Promise<string | undefined>;
+}
+
+/** Issue ids such as `2026-W47`: never `.` or `..`. */
+export const ISSUE_ID = /^\w[\w.-]{0,63}$/;
+/** Longer than any page's path (`/archive/` and an issue id, even fully percent-encoded). */
+const MAX_PATH = 256;
+
+/**
+ * The list's public site, one handler for the Function URL and `digest serve`:
+ * - `GET /subscribe` (and `/` without a token): the sign-up form; `POST /subscribe` signs up
+ *   (double opt-in, see `signUp`) and answers the same for every address;
+ * - `GET /confirm?t=…`: a page with a Confirm button, changing nothing (mail scanners open links);
+ *   `POST` confirms;
+ * - `GET /unsubscribe?t=…` (and `/?t=…`, the links already sent): a page with one button;
+ *   `POST` with `List-Unsubscribe=One-Click` unsubscribes (RFC 8058);
+ * - `GET /archive/<issueId>` (and `/view/<issueId>`, the links already sent): an archived issue.
+ * Bodies over `MAX_BODY_BYTES` get a 413; a malformed or unknown path a 404 page, never a trace.
+ */
+export async function handleSiteRequest(request: SiteRequest, ports: SitePorts): Promise<SiteResponse> {
+  const notFound = () => page(404, 'Not found', '<p>There is nothing here.</p>', ports.newsletterName);
+  if (request.path.length > MAX_PATH) return notFound();
+  if (Buffer.byteLength(request.body) > MAX_BODY_BYTES)
+    return page(413, 'Too much', '<p>That request was too large to read.</p>', ports.newsletterName);
+  const issue = /^\/(?:view|archive)\/([^/]+)\/?$/.exec(request.path);
+  if (issue) return archivedIssue(issue[1] ?? '', request, ports);
+  const path = request.path.replace(/\/$/, '') || '/';
+  if (path === '/subscribe' || (path === '/' && request.query.t === undefined && request.method === 'GET'))
+    return subscribe(request, ports);
+  if (path === '/confirm') return confirm(request, ports);
+  if (path === '/' || path === '/unsubscribe') return unsubscribe(request, ports);
+  return notFound();
+}
+
+async function subscribe(request: SiteRequest, ports: SitePorts): Promise<SiteResponse> {
+  if (request.method === 'GET') return subscribeForm(200, ports);
+  if (request.method !== 'POST') return notAllowed(ports);
+  const fields = formFields(request.body, request.contentType);
+  const form = {
+    email: fieldValue(fields, 'email') ?? '',
+    name: fieldValue(fields, 'name') ?? '',
+    website: fieldValue(fields, 'website') ?? '',
+  };
+  const answer = await signUp(form, request.sourceIp ?? 'unknown', ports);
+  switch (answer.kind) {
+    case 'accepted':
+      return page(
+        200,
+        'Check your inbox',
+        `<p>If this address can receive ${escapeHtml(ports.newsletterName)}, a message with a confirmation link is on its way. Open it within ${CONFIRMATION_DAYS} days to start receiving the newsletter.</p><p>Nothing arrived? Look in the spam folder, or sign up again in ten minutes.</p>`,
+        ports.newsletterName,
+      );
+    case 'invalid-address':
+      return subscribeForm(400, ports, { email: form.email, name: form.name, error: answer.reason });
+    case 'too-many-from-source':
+      return page(
+        429,
+        'Too many sign-ups',
+        '<p>There have been too many sign-ups from your network. Please try again in an hour.</p>',
+        ports.newsletterName,
+        { 'retry-after': '3600' },
+      );
+    case 'not-sent':
+      return page(
+        503,
+        'Please try again shortly',
+        '<p>We could not send the confirmation message just now. Please try again in a few minutes.</p>',
+        ports.newsletterName,
+        { 'retry-after': '300' },
+      );
+  }
+}
+
+function subscribeForm(
+  status: number,
+  ports: SitePorts,
+  entered: { email?: string; name?: string; error?: string } = {},
+): SiteResponse {
+  const error = entered.error
+    ? `<p class="error" id="email-error" role="alert">${escapeHtml(capitalised(entered.error))}. Please check it.</p>`
+    : '';
+  const described = entered.error ? ' aria-describedby="email-error" aria-invalid="true"' : '';
+  return page(
+    status,
+    `Subscribe to ${ports.newsletterName}`,
+    `<p>One email a week with the highlights. We send a confirmation link first; you can leave with one click at any time.</p>${error}
+<form method="post" action="/subscribe" novalidate>
+<div class="field"><label for="email">Email address</label><input type="email" id="email" name="email" autocomplete="email" required value="${escapeHtml(entered.email ?? '')}"${described}></div>
+<div class="field"><label for="name">Name <span class="hint">(optional)</span></label><input type="text" id="name" name="name" autocomplete="name" maxlength="100" value="${escapeHtml(entered.name ?? '')}"></div>
+<div class="trap" aria-hidden="true"><label for="website">Leave this empty</label><input type="text" id="website" name="website" tabindex="-1" autocomplete="off"></div>
+<button type="submit">Subscribe</button>
+</form>
+<nav><a href="/archive/">Past issues</a> · <a href="/feed.xml">Atom feed</a></nav>`,
+    ports.newsletterName,
+  );
+}
+
+async function confirm(request: SiteRequest, ports: SitePorts): Promise<SiteResponse> {
+  const token = request.query.t ?? '';
+  const link = await readConfirmLink(token, ports);
+  if (!link.valid) return confirmLinkInvalid(ports);
+  if (request.method === 'GET') {
+    return page(
+      200,
+      `Confirm your subscription`,
+      `<p>Press the button to start receiving ${escapeHtml(ports.newsletterName)}.</p>
+<form method="post" action="${escapeHtml(`/confirm?t=${encodeURIComponent(token)}`)}"><button type="submit">Confirm my subscription</button></form>`,
+      ports.newsletterName,
+    );
+  }
+  if (request.method !== 'POST') return notAllowed(ports);
+  const outcome = await confirmSignUp(link, ports);
+  if (outcome === 'invalid') return confirmLinkInvalid(ports);
+  return page(
+    200,
+    outcome === 'confirmed' ? 'You are subscribed' : 'You are already subscribed',
+    `<p>${escapeHtml(ports.newsletterName)} will arrive at this address every week. Every issue has a link at the bottom to leave with one click.</p>
+<nav><a href="/archive/">Read past issues</a></nav>`,
+    ports.newsletterName,
+  );
+}
+
+function confirmLinkInvalid(ports: SitePorts): SiteResponse {
+  return page(
+    400,
+    'This link does not work',
+    `<p>The confirmation link is incomplete, has been used already or is more than ${CONFIRMATION_DAYS} days old. Please <a href="/subscribe">sign up again</a> and use the link in the newest message.</p>`,
+    ports.newsletterName,
+  );
+}
+
+async function unsubscribe(request: SiteRequest, ports: SitePorts): Promise<SiteResponse> {
+  const claim = verifyUnsubscribeToken(request.query.t ?? '', await ports.secret());
+  if (!claim || claim.list !== ports.listId) {
+    return page(
+      400,
+      'This link does not work',
+      '<p>The unsubscribe link is incomplete or has expired. Please use the link from the bottom of your most recent email, or simply reply to it and ask us to remove you.</p>',
+      ports.newsletterName,
+    );
+  }
+  if (request.method === 'POST') {
+    if (!isOneClickBody(request.body, request.contentType))
+      return page(
+        400,
+        'Nothing was changed',
+        '<p>This request did not ask to unsubscribe. Open the link from your email and use the button there.</p>',
+        ports.newsletterName,
+      );
+    await ports.unsubscribe(claim.address);
+    return page(
+      200,
+      'You are unsubscribed',
+      `<p>You will not receive ${escapeHtml(ports.newsletterName)} any more. Sorry to see you go.</p>`,
+      ports.newsletterName,
+    );
+  }
+  if (request.method !== 'GET') return notAllowed(ports);
+  const action = `?t=${encodeURIComponent(request.query.t ?? '')}`;
+  return page(
+    200,
+    `Unsubscribe from ${ports.newsletterName}?`,
+    `<p>You will stop receiving ${escapeHtml(ports.newsletterName)}. You can subscribe again at any time.</p>
+<form method="post" action="${escapeHtml(action)}"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form>`,
+    ports.newsletterName,
+  );
+}
+
+async function archivedIssue(segment: string, request: SiteRequest, ports: SitePorts): Promise<SiteResponse> {
+  const issueId = decodedSegment(segment);
+  const html =
+    issueId !== undefined && ISSUE_ID.test(issueId) && request.method === 'GET'
+      ? await ports.archivedIssue(issueId)
+      : undefined;
+  if (!html)
+    return page(
+      404,
+      'Issue not found',
+      '<p>This issue is not in the archive (any more).</p>',
+      ports.newsletterName,
+    );
+  return {
+    status: 200,
+    headers: {
+      ...SECURITY_HEADERS,
+      'content-security-policy':
+        "default-src 'none'; img-src https: data:; style-src 'unsafe-inline'; frame-ancestors 'none'",
+      'cache-control': 'public, max-age=3600',
+    },
+    body: html,
+  };
+}
+
+function notAllowed(ports: SitePorts): SiteResponse {
+  return page(405, 'Not allowed', '<p>Use the button in the page.</p>', ports.newsletterName, {
+    allow: 'GET, POST',
+  });
+}
+
+/** A path segment with its percent-escapes undone, or undefined when they are malformed (`%`, `%E0%A4%A`). */
+function decodedSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

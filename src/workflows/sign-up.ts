@@ -1,0 +1,156 @@
+import { randomBytes } from 'node:crypto';
+import { type RateLimiter, SIGNUPS_PER_ADDRESS, SIGNUPS_PER_SOURCE } from '../core/delivery/abuse-limits.js';
+import { maskAddress, normalizeAddress } from '../core/delivery/address.js';
+import { signConfirmToken, verifyConfirmToken } from '../core/delivery/confirm-token.js';
+import {
+  type ConfirmOutcome,
+  decideConfirmation,
+  decideSignup,
+  forgottenKey,
+  type SignupOutcome,
+  type SubscriberStore,
+} from '../core/delivery/subscriber.js';
+
+/** What the sign-up and confirmation workflows need from the outside world. */
+export interface SignUpPorts {
+  store: Pick<SubscriberStore, 'update'>;
+  limiter: RateLimiter;
+  secret: () => Promise<string>;
+  /** The List-Id: tokens carry it, so one list's link never confirms on another list. */
+  listId: string;
+  /** The public confirmation page for a token (`https://…/confirm?t=…`). */
+  confirmUrl(token: string): string;
+  /** Composes and sends the confirmation message; throws when it could not be handed over. */
+  sendConfirmation(to: string, confirmUrl: string): Promise<void>;
+  now(): Date;
+  /** Where the workflows say what happened, addresses masked (logs, the serve command's output). */
+  log(event: string, details: Record<string, unknown>): void;
+}
+
+/** What the form posted. `website` is the honeypot: a field people never see and bots fill in. */
+export interface SignUpForm {
+  email: string;
+  name?: string;
+  website?: string;
+}
+
+/**
+ * The answer to a sign-up. `accepted` is the same page for a new address, one already on the
+ * list, one suppressed, a honeypot hit and an address over its own limit: the form never tells
+ * whether an address is known. Only a malformed address, a source over its limit and a failed
+ * hand-over of the confirmation get their own answers.
+ */
+export type SignUpAnswer =
+  | { kind: 'accepted' }
+  | { kind: 'invalid-address'; reason: string }
+  | { kind: 'too-many-from-source' }
+  | { kind: 'not-sent' };
+
+/**
+ * A sign-up from the public form: validated, rate-limited, recorded as `pending` (see
+ * `decideSignup`) and confirmed by a link sent to the address (double opt-in).
+ */
+export async function signUp(form: SignUpForm, source: string, ports: SignUpPorts): Promise<SignUpAnswer> {
+  const now = ports.now();
+  if (form.website?.trim()) {
+    ports.log('Sign-up ignored: the honeypot field was filled in', { source });
+    return { kind: 'accepted' };
+  }
+  const address = normalizeAddress(form.email);
+  if (!address.ok) return { kind: 'invalid-address', reason: address.reason };
+  const email = address.email;
+  if (!(await ports.limiter.allow(`source:${source}`, SIGNUPS_PER_SOURCE, now))) {
+    ports.log('Sign-up refused: too many from this source', { source });
+    return { kind: 'too-many-from-source' };
+  }
+  // Keyed by the address's hash: the counters never hold an address.
+  if (!(await ports.limiter.allow(`address:${forgottenKey(email)}`, SIGNUPS_PER_ADDRESS, now))) {
+    ports.log('Sign-up ignored: too many for this address', { recipient: maskAddress(email) });
+    return { kind: 'accepted' };
+  }
+  const name = cleanName(form.name);
+  const decision = await ports.store.update(email, (existing) => {
+    const decided = decideSignup(existing, { email, ...(name ? { name } : {}) }, now, newNonce());
+    return { ...(decided.write ? { write: decided.write } : {}), result: decided };
+  });
+  ports.log(signUpEvents[decision.outcome], { recipient: maskAddress(email) });
+  if (!decision.sendConfirmation) return { kind: 'accepted' };
+
+  const token = signConfirmToken(
+    { list: ports.listId, address: email, nonce: decision.sendConfirmation.nonce },
+    await ports.secret(),
+    now,
+  );
+  try {
+    await ports.sendConfirmation(email, ports.confirmUrl(token));
+    return { kind: 'accepted' };
+  } catch (error) {
+    // Nothing went out: let the person try again at once instead of waiting out the resend limit.
+    await ports.store.update(email, (existing) =>
+      existing?.status === 'pending' && existing.confirmation
+        ? {
+            write: {
+              ...existing,
+              confirmation: { ...existing.confirmation, sentAt: new Date(0).toISOString() },
+            },
+            result: undefined,
+          }
+        : { result: undefined },
+    );
+    ports.log('Confirmation not sent', { recipient: maskAddress(email), error: (error as Error).message });
+    return { kind: 'not-sent' };
+  }
+}
+
+const signUpEvents: Record<SignupOutcome, string> = {
+  pending: 'Signed up: confirmation sent',
+  resent: 'Signed up again: confirmation sent again',
+  'too-soon': 'Signed up again: confirmation sent a moment ago, not again',
+  'already-active': 'Signed up again: already subscribed, nothing sent',
+  suppressed: 'Sign-up of a suppressed address: nothing sent',
+};
+
+/** A confirmation link, as its page sees it. */
+export type ConfirmLink = { valid: true; address: string; nonce: string } | { valid: false };
+
+/** Reads a confirmation link: genuine, this list's, not expired. Reading changes nothing. */
+export async function readConfirmLink(token: string, ports: Pick<SignUpPorts, 'secret' | 'listId' | 'now'>) {
+  const claim = verifyConfirmToken(token, await ports.secret(), ports.now());
+  if (!claim || claim.list !== ports.listId) return { valid: false } as const;
+  return { valid: true, address: claim.address, nonce: claim.nonce } as const;
+}
+
+/** Confirms a sign-up (the POST of the confirmation page): see `decideConfirmation`. */
+export async function confirmSignUp(
+  link: { address: string; nonce: string },
+  ports: Pick<SignUpPorts, 'store' | 'now' | 'log'>,
+): Promise<ConfirmOutcome> {
+  const now = ports.now();
+  const outcome = await ports.store.update(link.address, (existing) => {
+    const decided = decideConfirmation(existing, link.nonce, now);
+    return { ...(decided.write ? { write: decided.write } : {}), result: decided.outcome };
+  });
+  ports.log(confirmEvents[outcome], { recipient: maskAddress(link.address) });
+  return outcome;
+}
+
+const confirmEvents: Record<ConfirmOutcome, string> = {
+  confirmed: 'Subscription confirmed',
+  'already-active': 'Confirmation link followed again: already subscribed',
+  invalid: 'Confirmation link no longer valid: used, replaced or expired',
+};
+
+/** A name as the form gave it: one line, printable, at most 100 characters; empty is none. */
+function cleanName(name: string | undefined): string | undefined {
+  const cleaned = (name ?? '')
+    .normalize('NFC')
+    .replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  // By code points, so a cut never splits a surrogate pair.
+  return [...cleaned].slice(0, 100).join('').trim() || undefined;
+}
+
+function newNonce(): string {
+  return randomBytes(12).toString('base64url');
+}
