@@ -1,4 +1,5 @@
 import { CfnOutput, CfnRule, Fn, type StackProps } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -32,6 +33,8 @@ export class DigestStack extends PartedStack {
   readonly scheduleRole: iam.Role;
   readonly deadLetterQueues: { send: sqs.Queue; schedule: sqs.Queue };
   readonly unsubscribeSecret: secretsmanager.Secret;
+  /** The public site's rate-limit counters. */
+  readonly rateLimits: dynamodb.Table;
 
   constructor(scope: Construct, id: string, props: DigestStackProps) {
     super(scope, id, props);
@@ -54,6 +57,10 @@ export class DigestStack extends PartedStack {
     const storage = new Storage(this, 'Storage');
     const endpoint = new PublicEndpoint(this, 'PublicEndpoint', { settings, storage });
     const sending = new Sending(this, 'Sending', { settings, storage, endpoint });
+    endpoint.sendConfirmationsAs(
+      sending.identity.emailIdentityName,
+      sending.configurationSet.configurationSetName,
+    );
     const weekly = new WeeklySchedule(this, 'Schedule', { settings, build: sending.build });
     this.deadLetterQueues = { send: sending.sendDeadLetters, schedule: weekly.deadLetters };
     new Alarms(this, 'Monitoring', {
@@ -77,12 +84,17 @@ export class DigestStack extends PartedStack {
     this.schedule = weekly.schedule;
     this.scheduleRole = weekly.role;
     this.unsubscribeSecret = storage.secret;
+    this.rateLimits = storage.rateLimits;
 
     new CfnOutput(this, 'BucketName', {
       value: storage.bucket.bucketName,
       description: `Upload briefings under s3://…/${BRIEFINGS}`,
     });
     new CfnOutput(this, 'UnsubscribeUrl', { value: endpoint.url.url });
+    new CfnOutput(this, 'SiteUrl', {
+      value: endpoint.url.url,
+      description: 'The public site: /subscribe, /archive/, /feed.xml',
+    });
     new CfnOutput(this, 'SubscribersTable', { value: storage.subscribers.tableName });
     new CfnOutput(this, 'LedgerTable', { value: storage.ledger.tableName });
     new CfnOutput(this, 'IssuesTable', { value: storage.issues.tableName });

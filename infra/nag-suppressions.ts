@@ -56,7 +56,12 @@ export function suppressReviewedFindings(stack: DigestStack): void {
   acknowledge(
     roleOf(stack.functions.unsubscribe),
     objectsUnder('archive/'),
-    'The view-in-browser page reads archived issues under the archive/ prefix (read only), and nothing else in the bucket.',
+    'The public site reads archived issues and their index under the archive/ prefix (read only), and nothing else in the bucket.',
+  );
+  acknowledge(
+    stack.rateLimits,
+    'AwsSolutions-DDB3',
+    'The table holds only sign-up rate-limit counters that expire within a day; there is nothing to recover.',
   );
   acknowledge(
     stack.scheduleRole,

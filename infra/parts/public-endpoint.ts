@@ -1,16 +1,19 @@
-import { Duration } from 'aws-cdk-lib';
+import { join } from 'node:path';
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
 import type { DeploySettings } from '../settings.js';
-import { digestFunction } from './digest-function.js';
+import { digestFunction, ROOT } from './digest-function.js';
 import { StackPart } from './stack-part.js';
 import { ARCHIVE, type Storage } from './storage.js';
 
 /**
- * The list's public endpoint: the unsubscribe function behind a Function URL (the unsubscribe
- * page, RFC 8058 one-click, the view-in-browser archive), with reserved concurrency so a flood
- * of requests cannot take what sending and feedback need.
+ * The list's public site: one function behind a Function URL (sign-up with double opt-in, the
+ * confirmation page, the unsubscribe page and RFC 8058 one-click, the archive and its feed),
+ * with reserved concurrency so a flood of requests cannot take what sending and feedback need,
+ * and rate limits on sign-ups in a table of expiring counters.
  */
 export class PublicEndpoint extends StackPart {
   readonly fn: NodejsFunction;
@@ -19,8 +22,11 @@ export class PublicEndpoint extends StackPart {
   constructor(scope: Construct, id: string, props: { settings: DeploySettings; storage: Storage }) {
     super(scope, id);
     const { settings, storage } = props;
+    // Its resources keep the names of the function it grew from (`Unsubscribe`), so a deployed
+    // stack updates it in place rather than replacing its role and logs.
     this.fn = digestFunction(this, 'Unsubscribe', 'unsubscribe', {
-      description: 'Unsubscribe page, RFC 8058 one-click unsubscribe, and the view-in-browser archive',
+      entry: join(ROOT, 'functions', 'site.ts'),
+      description: 'The public site: sign-up and confirmation, unsubscribe and one-click, archive and feed',
       memorySize: 256,
       timeout: Duration.seconds(10),
       // Its URL is public: reserved concurrency caps what a flood of requests can take from
@@ -30,14 +36,36 @@ export class PublicEndpoint extends StackPart {
         BUCKET: storage.bucket.bucketName,
         ARCHIVE_PREFIX: ARCHIVE,
         SUBSCRIBERS_TABLE: storage.subscribers.tableName,
+        RATE_LIMIT_TABLE: storage.rateLimits.tableName,
         LIST_ID: settings.senderDomain,
         NEWSLETTER_NAME: settings.newsletterName,
+        SENDER: `${settings.newsletterName.replace(/[<>"]/g, '')} <${settings.senderEmail}>`,
         UNSUBSCRIBE_SECRET_ARN: storage.secret.secretArn,
       },
     });
     this.url = this.fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
     storage.allowObjects(this.fn, ['s3:GetObject'], ARCHIVE);
-    storage.subscribers.grant(this.fn, 'dynamodb:UpdateItem');
+    storage.subscribers.grant(this.fn, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+    storage.rateLimits.grant(this.fn, 'dynamodb:UpdateItem');
     storage.secret.grantRead(this.fn);
+  }
+
+  /** Lets the site send sign-up confirmations from the sender domain, through the configuration set. */
+  sendConfirmationsAs(identityName: string, configurationSetName: string): void {
+    const stack = Stack.of(this);
+    this.fn.addEnvironment('CONFIGURATION_SET', configurationSetName);
+    this.fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['ses:SendRawEmail'],
+        resources: [
+          stack.formatArn({ service: 'ses', resource: 'identity', resourceName: identityName }),
+          stack.formatArn({
+            service: 'ses',
+            resource: 'configuration-set',
+            resourceName: configurationSetName,
+          }),
+        ],
+      }),
+    );
   }
 }

@@ -31,6 +31,8 @@ export class Sending extends StackPart {
   readonly sendQueue: sqs.Queue;
   readonly sendDeadLetters: sqs.Queue;
   readonly configurationSet: ses.ConfigurationSet;
+  /** The sender domain, verified by DKIM. */
+  readonly identity: ses.EmailIdentity;
   /** Encrypts the SES feedback topic, and the alarm topic. */
   readonly notificationsKey: kms.Key;
 
@@ -85,6 +87,7 @@ export class Sending extends StackPart {
       identity: ses.Identity.domain(settings.senderDomain),
       configurationSet: this.configurationSet,
     });
+    this.identity = identity;
 
     const url = endpoint.url.url;
     const listEnvironment = {

@@ -7,6 +7,9 @@ import type { Construct } from 'constructs';
 import { StackPart } from './stack-part.js';
 
 export const BRIEFINGS = 'briefings/';
+/** TTL attributes the adapters write (src/adapters/rate-limit-dynamodb.ts, subscribers-dynamodb.ts). */
+export const RATE_LIMIT_TTL_ATTRIBUTE = 'expiresAt';
+export const PENDING_TTL_ATTRIBUTE = 'pendingExpiresAt';
 export const ARCHIVE = 'archive/';
 
 /**
@@ -20,6 +23,8 @@ export class Storage extends StackPart {
   readonly subscribers: dynamodb.Table;
   readonly ledger: dynamodb.Table;
   readonly issues: dynamodb.Table;
+  /** The public site's rate-limit counters: small items that DynamoDB deletes after their window. */
+  readonly rateLimits: dynamodb.Table;
   readonly secret: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string) {
@@ -62,6 +67,8 @@ export class Storage extends StackPart {
     this.subscribers = new dynamodb.Table(this, 'Subscribers', {
       ...tableDefaults,
       partitionKey: { name: 'email', type: dynamodb.AttributeType.STRING },
+      // Sign-ups nobody confirmed are deleted a week after their last confirmation message.
+      timeToLiveAttribute: PENDING_TTL_ATTRIBUTE,
     });
     this.ledger = new dynamodb.Table(this, 'DeliveryLedger', {
       ...tableDefaults,
@@ -72,6 +79,13 @@ export class Storage extends StackPart {
     this.issues = new dynamodb.Table(this, 'Issues', {
       ...tableDefaults,
       partitionKey: { name: 'issueId', type: dynamodb.AttributeType.STRING },
+    });
+    this.rateLimits = new dynamodb.Table(this, 'RateLimits', {
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: RATE_LIMIT_TTL_ATTRIBUTE,
+      // Counters that live an hour or a day: nothing to recover, nothing to keep.
+      removalPolicy: RemovalPolicy.DESTROY,
     });
 
     this.secret = new secretsmanager.Secret(this, 'UnsubscribeSecret', {

@@ -91,3 +91,29 @@ export function describePreview(program: Command): Command {
     .option('--outbox <file:dir|ses>', 'where "send test" delivers (default: file:<digest>/outbox)')
     .option('--time-zone <zone>', 'IANA time zone for weeks and dates (default: UTC)');
 }
+
+export function describeServe(program: Command): Command {
+  return program
+    .command('serve')
+    .summary("serve the list's public site: sign-up, confirmation, unsubscribe, archive and feed")
+    .description(
+      "Serves the list's public site on 127.0.0.1 against the same stores as `digest send`: a sign-up form with " +
+        'double opt-in (confirmation messages go through --outbox), the unsubscribe page and RFC 8058 one-click, ' +
+        'past issues and an Atom feed. Links in its messages start with --base-url.',
+    )
+    .option('--port <n>', 'port to listen on (default: 3001; 0 picks a free one)')
+    .option('--host <address>', 'address to listen on (default: 127.0.0.1, this machine only)')
+    .option('--subscribers <file|dynamodb://table>', 'the subscriber list (default: subscribers.csv)')
+    .option(
+      '--outbox <file:dir|ses>',
+      'where confirmation messages go (default: file:<digest>/outbox, in confirmations/)',
+    )
+    .option(
+      '--base-url <url>',
+      'the address people reach the site at, for links in messages (default: the local URL)',
+    )
+    .option('--digest <dir>', 'the folder `digest build` wrote, for the default outbox (default: out)')
+    .option('--configuration-set <name>', 'SES configuration set for bounce and complaint events')
+    .option('--ses-endpoint <url>', 'a local SES endpoint (or set AWS_ENDPOINT_URL_SES)')
+    .option('--dynamodb-endpoint <url>', 'a local DynamoDB endpoint (or set AWS_ENDPOINT_URL_DYNAMODB)');
+}

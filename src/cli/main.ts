@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { DigestError, UsageError } from '../core/errors.js';
 import type { SettingKey, Settings } from '../settings/settings.js';
-import { describeBuild, describeInspect, describePreview, describeSend } from './commands.js';
+import { describeBuild, describeInspect, describePreview, describeSend, describeServe } from './commands.js';
 import { registerSubscribers } from './subscribers-command.js';
 
 export const EXIT = { ok: 0, fatal: 1, usage: 2 } as const;
@@ -83,6 +83,16 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     await new Promise<void>((resolve) => {
       process.once('SIGINT', () => void preview.stop().then(resolve));
       process.once('SIGTERM', () => void preview.stop().then(resolve));
+    });
+  });
+
+  describeServe(program).action(async (options: Record<string, unknown>) => {
+    const { runServe } = await import('./serve-command.js');
+    const site = await runServe(await settingsFor(options), io.out, io.err);
+    // Runs until Ctrl-C; the server keeps the process alive.
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', () => void site.stop().then(resolve));
+      process.once('SIGTERM', () => void site.stop().then(resolve));
     });
   });
 

@@ -15,7 +15,7 @@ export async function runPreview(
   await session.start();
   const server = await startPreviewServer(session, {
     host: settings.host,
-    port: settings.port,
+    port: settings.port ?? 3000,
     sendTest: async (address) => {
       if (!session.issue) throw new DigestError('there is no digest for this period to send');
       return sendTestMessage(settings, session.issue, address);
@@ -23,7 +23,7 @@ export async function runPreview(
   }).catch((error: NodeJS.ErrnoException) => {
     session.stop();
     if (error.code === 'EADDRINUSE')
-      throw new DigestError(`port ${settings.port} is in use: pick another with --port`);
+      throw new DigestError(`port ${settings.port ?? 3000} is in use: pick another with --port`);
     throw error;
   });
   notify = server.notify;

@@ -41,12 +41,13 @@ export async function openLedger(settings: Settings): Promise<{ ledger: Delivery
 }
 
 /**
- * The outbox `--outbox` names. `test` keeps test messages apart from the issue's: a test goes to
- * the `test/` folder of a file outbox, so it is never mistaken for (or confirms) a real delivery.
+ * The outbox `--outbox` names. Test messages and sign-up confirmations are kept apart from the
+ * issue's: they go to the `test/` and `confirmations/` folders of a file outbox, so they are never
+ * mistaken for (or confirm) a real delivery.
  */
 export async function openOutbox(
   settings: Settings,
-  purpose: 'issue' | 'test' = 'issue',
+  purpose: 'issue' | 'test' | 'confirmation' = 'issue',
 ): Promise<{ outbox: Outbox; label: string }> {
   const spec = settings.outbox ?? `file:${join(settings.digest, 'outbox')}`;
   if (spec === 'ses') {
@@ -69,7 +70,8 @@ export async function openOutbox(
   }
   const { FileOutbox } = await import('../adapters/outbox-file.js');
   const base = spec.slice('file:'.length);
-  const folder = purpose === 'test' ? join(base, 'test') : base;
+  const folder =
+    purpose === 'test' ? join(base, 'test') : purpose === 'confirmation' ? join(base, 'confirmations') : base;
   return { outbox: new FileOutbox(folder), label: `the file outbox ${folder}` };
 }
 

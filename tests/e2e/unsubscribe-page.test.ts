@@ -39,6 +39,8 @@ beforeAll(async () => {
     BUCKET: 'not-used-here',
     ARCHIVE_PREFIX: 'archive/',
     SUBSCRIBERS_TABLE: 'subscribers',
+    RATE_LIMIT_TABLE: 'rate-limits',
+    SENDER: 'Metals Weekly <digest@news.example.com>',
     LIST_ID: LIST,
     NEWSLETTER_NAME: 'Metals Weekly',
     UNSUBSCRIBE_SECRET: SECRET,

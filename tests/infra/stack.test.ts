@@ -166,14 +166,16 @@ describe('storage', () => {
     });
   });
 
-  it('has on-demand tables with point-in-time recovery, and a TTL on the ledger', () => {
+  it('has on-demand tables with point-in-time recovery, and TTLs on the ledger and on unconfirmed sign-ups', () => {
     const tables = template.findResources('AWS::DynamoDB::Table');
-    expect(Object.keys(tables)).toHaveLength(3);
-    for (const table of Object.values(tables)) {
-      expect(table.Properties).toMatchObject({
-        BillingMode: 'PAY_PER_REQUEST',
-        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-      });
+    const rateLimitsId = stack.getLogicalId(stack.rateLimits.node.defaultChild as never);
+    expect(Object.keys(tables)).toHaveLength(4);
+    for (const [id, table] of Object.entries(tables)) {
+      expect(table.Properties).toMatchObject({ BillingMode: 'PAY_PER_REQUEST' });
+      if (id !== rateLimitsId)
+        expect(table.Properties).toMatchObject({
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        });
     }
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [
@@ -181,6 +183,21 @@ describe('storage', () => {
         { AttributeName: 'recipient', KeyType: 'RANGE' },
       ],
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: 'email', KeyType: 'HASH' }],
+      TimeToLiveSpecification: { AttributeName: 'pendingExpiresAt', Enabled: true },
+    });
+  });
+
+  it('keeps sign-up rate limits in counters that expire, and deletes them with the stack', () => {
+    const rateLimitsId = stack.getLogicalId(stack.rateLimits.node.defaultChild as never);
+    expect(template.findResources('AWS::DynamoDB::Table')[rateLimitsId]).toMatchObject({
+      DeletionPolicy: 'Delete',
+      Properties: {
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      },
     });
   });
 });
@@ -235,13 +252,20 @@ describe('least privilege', () => {
     for (const resource of s3Resources) expect(resource).toContain('/archive/*');
   });
 
-  it('never lets the unsubscribe function read briefings', () => {
+  it('never lets the public site read briefings, scan the list or delete anyone', () => {
     const resources = JSON.stringify(statementsOf('unsubscribe').map((statement) => statement.Resource));
     expect(resources).not.toContain('briefings');
     expect(actionsOf('unsubscribe')).not.toContain('s3:ListBucket');
-    expect(actionsOf('unsubscribe').filter((action) => action.startsWith('dynamodb:'))).toEqual([
-      'dynamodb:UpdateItem',
-    ]);
+    expect(
+      actionsOf('unsubscribe')
+        .filter((action) => action.startsWith('dynamodb:'))
+        .sort(),
+    ).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:UpdateItem']);
+    const rateLimitsId = stack.getLogicalId(stack.rateLimits.node.defaultChild as never);
+    const onRateLimits = statementsOf('unsubscribe').filter((statement) =>
+      JSON.stringify(statement.Resource).includes(rateLimitsId),
+    );
+    expect(onRateLimits.flatMap((statement) => [statement.Action].flat())).toEqual(['dynamodb:UpdateItem']);
   });
 
   it('gives the build function the briefings to read and the archive to write, and no SES', () => {
@@ -250,14 +274,18 @@ describe('least privilege', () => {
     expect(actionsOf('build').some((action) => action.startsWith('ses:'))).toBe(false);
   });
 
-  it('lets only the send function send email, and only as the sender identity', () => {
-    for (const fn of ['build', 'unsubscribe', 'feedback'] as const)
+  it('lets only the send function and the public site (its confirmations) send email, and only as the sender identity', () => {
+    for (const fn of ['build', 'feedback'] as const)
       expect(actionsOf(fn).some((action) => action.startsWith('ses:'))).toBe(false);
-    const ses = statementsOf('send').find((statement) =>
-      [statement.Action].flat().includes('ses:SendRawEmail'),
-    );
     const identityId = Object.keys(template.findResources('AWS::SES::EmailIdentity'))[0];
-    expect(JSON.stringify(ses?.Resource)).toContain(`":identity/",{"Ref":"${identityId}"}`);
+    for (const fn of ['send', 'unsubscribe'] as const) {
+      const sesStatements = statementsOf(fn).filter((statement) =>
+        [statement.Action].flat().some((action) => action.startsWith('ses:')),
+      );
+      expect(sesStatements.flatMap((statement) => [statement.Action].flat())).toEqual(['ses:SendRawEmail']);
+      expect(JSON.stringify(sesStatements[0]?.Resource)).toContain(`":identity/",{"Ref":"${identityId}"}`);
+      expect(JSON.stringify(sesStatements[0]?.Resource)).toContain(':configuration-set/');
+    }
   });
 
   it('lets the schedule invoke only the build function, on behalf of this account’s schedules', () => {
