@@ -9,6 +9,7 @@ export interface LocalDynamo {
   createSubscribersTable: (name: string) => Promise<void>;
   createLedgerTable: (name: string) => Promise<void>;
   createIssuesTable: (name: string) => Promise<void>;
+  createRateLimitTable: (name: string) => Promise<void>;
   close: () => Promise<void>;
 }
 
@@ -59,6 +60,16 @@ export async function startLocalDynamo(): Promise<LocalDynamo> {
           BillingMode: 'PAY_PER_REQUEST',
           AttributeDefinitions: [{ AttributeName: 'issueId', AttributeType: 'S' }],
           KeySchema: [{ AttributeName: 'issueId', KeyType: 'HASH' }],
+        }),
+      );
+    },
+    createRateLimitTable: async (name) => {
+      await raw.send(
+        new CreateTableCommand({
+          TableName: name,
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
         }),
       );
     },

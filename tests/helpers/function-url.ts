@@ -37,6 +37,7 @@ export async function startFunctionUrl(handler: UrlHandler): Promise<LocalFuncti
         : undefined,
       headers,
       requestContext: {
+        domainName: headers.host,
         http: {
           method: incoming.method ?? 'GET',
           path: rawPath,
