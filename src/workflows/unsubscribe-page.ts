@@ -1,5 +1,6 @@
 import { verifyUnsubscribeToken } from '../core/delivery/unsubscribe-token.js';
 import { escapeHtml } from '../core/render/personalize.js';
+import { sitePage } from '../site/page.js';
 import { isOneClickBody } from './one-click.js';
 
 /** A Function URL request, reduced to what the page needs. */
@@ -129,16 +130,6 @@ function page(
   content: string,
   ports: Pick<UnsubscribePorts, 'newsletterName'>,
 ): PageResponse {
-  const body = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>
-body{margin:0;background:#eef1f5;font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;color:#1f2937}
-main{max-width:480px;margin:12vh auto;background:#fff;border-radius:14px;padding:36px 32px;box-shadow:0 1px 3px rgba(0,0,0,.08)}
-.brand{font-size:12px;font-weight:700;letter-spacing:2px;text-transform:uppercase;color:#4338ca;margin:0 0 12px}
-h1{font-size:24px;line-height:1.3;margin:0 0 12px}p{line-height:1.6;margin:0 0 20px}
-button{background:#4338ca;color:#fff;border:0;border-radius:8px;padding:12px 20px;font-size:15px;font-weight:600;cursor:pointer}
-</style></head>
-<body><main><p class="brand">${escapeHtml(ports.newsletterName)}</p><h1>${escapeHtml(title)}</h1>${content}</main></body></html>`;
+  const body = sitePage({ title, newsletterName: ports.newsletterName, content });
   return { status, headers: SECURITY_HEADERS, body };
 }
