@@ -15,7 +15,7 @@ export interface CliRun {
  * Where `digest send` archives the issues it sends, unless a test says otherwise: a folder of
  * this test process, never the checkout's own `archive/`.
  */
-const TEST_ARCHIVE = join(tmpdir(), `digest-test-archive-${process.pid}`);
+export const TEST_ARCHIVE = join(tmpdir(), `digest-test-archive-${process.pid}`);
 
 /** Runs the real `digest` command in a child process, as a user would, with a clean environment. */
 export function runDigest(args: string[], env: Record<string, string> = {}, cwd = ROOT): Promise<CliRun> {
