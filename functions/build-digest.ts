@@ -81,6 +81,7 @@ export const handler = async (event: unknown, context?: Context) => {
         { maxBytes: DEFAULT_MAX_BRIEFING_BYTES, client: s3 },
       ),
       archive: (issueId, files) => archive.write(issueId, files),
+      publish: (issue) => archive.publish(issue),
       issues,
       activeRecipients: async function* () {
         for await (const subscriber of subscribers.all())

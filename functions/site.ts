@@ -1,7 +1,7 @@
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { maskAddress } from '../src/core/delivery/address.js';
 import { handleSiteRequest } from '../src/site/router.js';
-import { readEnvironment, required } from './commons/environment.js';
+import { readEnvironment, required, timeZone } from './commons/environment.js';
 import { once } from './commons/lazy.js';
 import { logger, MetricUnit, metrics } from './commons/observability.js';
 import { unsubscribeSecret } from './commons/secret.js';
@@ -14,6 +14,7 @@ const env = readEnvironment({
   LIST_ID: required(),
   NEWSLETTER_NAME: required(),
   SENDER: required(),
+  TIME_ZONE: timeZone(),
   CONFIGURATION_SET: required().optional(),
   UNSUBSCRIBE_SECRET_ARN: required().optional(),
 });
@@ -32,11 +33,18 @@ const dynamo = once(async () => {
   };
 });
 const archive = once(async () => {
-  const [{ createS3Client }, { issueArchive }] = await Promise.all([
+  const [{ createS3Client }, { s3Archive }] = await Promise.all([
     import('../src/adapters/s3-source.js'),
-    import('./commons/archive.js'),
+    import('../src/adapters/archive-s3.js'),
   ]);
-  return issueArchive(createS3Client(), env.BUCKET, env.ARCHIVE_PREFIX);
+  return s3Archive(
+    createS3Client(),
+    { bucket: env.BUCKET, prefix: env.ARCHIVE_PREFIX },
+    {
+      onIndexProblem: (problem) =>
+        problem.reason === 'missing' ? logger.info(problem.message) : logger.warn(problem.message),
+    },
+  );
 });
 const confirmations = once(async () => {
   const [{ SesOutbox }, { confirmationMail }] = await Promise.all([
@@ -86,7 +94,12 @@ export const handler = async (event: LambdaFunctionURLEvent): Promise<LambdaFunc
         logger.info('Unsubscribed', { recipient: maskAddress(email) });
         metrics.addMetric('Unsubscribed', MetricUnit.Count, 1);
       },
-      archivedIssue: async (issueId) => (await archive()).read(issueId, 'digest.html'),
+      siteUrl: origin,
+      timeZone: env.TIME_ZONE,
+      archive: {
+        issues: async () => (await archive()).issues(),
+        html: async (issueId) => (await archive()).html(issueId),
+      },
     },
   );
   metrics.publishStoredMetrics();

@@ -1,4 +1,6 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { publishToS3Archive } from '../../src/adapters/archive-s3.js';
+import type { ArchivedIssue } from '../../src/core/delivery/archive.js';
 import { type IssueContent, issueFromFiles } from '../../src/core/delivery/issue.js';
 import { DigestError } from '../../src/core/errors.js';
 
@@ -8,7 +10,7 @@ const CONTENT_TYPES: Record<string, string> = {
   json: 'application/json; charset=utf-8',
 };
 
-/** The issue archive in the bucket: `<prefix><issueId>/<file>`. */
+/** The issue archive in the bucket: `<prefix><issueId>/<file>`, and its index `<prefix>index.json`. */
 export function issueArchive(client: S3Client, bucket: string, prefix: string) {
   const key = (issueId: string, name: string) => `${prefix}${issueId}/${name}`;
   return {
@@ -25,6 +27,10 @@ export function issueArchive(client: S3Client, bucket: string, prefix: string) {
           ),
         ),
       );
+    },
+    /** Lists the issue in the archive's index, once (the site's listing and feed read it). */
+    async publish(issue: ArchivedIssue): Promise<'published' | 'already-published'> {
+      return publishToS3Archive(client, { bucket, prefix }, issue);
     },
     /** The issue as the build archived it, ready to send; `link` gives its view-in-browser URL. */
     async issue(issueId: string, link: (issueId: string) => string): Promise<IssueContent> {

@@ -39,6 +39,7 @@ export class PublicEndpoint extends StackPart {
         RATE_LIMIT_TABLE: storage.rateLimits.tableName,
         LIST_ID: settings.senderDomain,
         NEWSLETTER_NAME: settings.newsletterName,
+        TIME_ZONE: settings.timeZone,
         SENDER: `${settings.newsletterName.replace(/[<>"]/g, '')} <${settings.senderEmail}>`,
         UNSUBSCRIBE_SECRET_ARN: storage.secret.secretArn,
       },

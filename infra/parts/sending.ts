@@ -165,6 +165,13 @@ export class Sending extends StackPart {
     );
     storage.allowObjects(this.build, ['s3:GetObject'], BRIEFINGS);
     storage.allowObjects(this.build, ['s3:PutObject'], ARCHIVE);
+    // The archive's index, which the build reads to add the issue to it: that one object only.
+    this.build.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: [storage.bucket.arnForObjects(`${ARCHIVE}index.json`)],
+      }),
+    );
     storage.subscribers.grant(this.build, 'dynamodb:Scan');
     storage.issues.grant(this.build, 'dynamodb:GetItem', 'dynamodb:PutItem');
     this.sendQueue.grantSendMessages(this.build);

@@ -1,4 +1,4 @@
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { isRunning } from './file-lock.js';
 
@@ -46,15 +46,7 @@ export async function removeLeftovers(path: string): Promise<string[]> {
  * the folder is flushed, so the rename itself is on disk. A failure removes the new file.
  */
 export async function replaceFile(path: string, lines: AsyncIterable<string>): Promise<void> {
-  const temporary = workingPath(path, 'new');
-  const mode = await stat(path).then(
-    (info) => info.mode & 0o777,
-    () => 0o600,
-  );
-  // A leftover under this name is from a killed run whose pid this process now has.
-  await rm(temporary, { force: true });
-  const handle = await open(temporary, 'wx', 0o600);
-  try {
+  await replaceWith(path, 0o600, async (handle) => {
     let chunk = '';
     for await (const line of lines) {
       chunk += `${line}\n`;
@@ -64,6 +56,39 @@ export async function replaceFile(path: string, lines: AsyncIterable<string>): P
       }
     }
     await handle.write(chunk);
+  });
+}
+
+/**
+ * Replaces the file at `path` with `content`, exactly as given, the way `replaceFile` does: whole
+ * or not at all, even across a power cut. A new file gets `newFileMode`; an existing one keeps its mode.
+ *
+ * @example
+ * await replaceFileContent('archive/index.json', '{"issues":[]}\n', 0o644);
+ */
+export async function replaceFileContent(
+  path: string,
+  content: string | Uint8Array,
+  newFileMode = 0o600,
+): Promise<void> {
+  await replaceWith(path, newFileMode, (handle) => handle.writeFile(content));
+}
+
+async function replaceWith(
+  path: string,
+  newFileMode: number,
+  write: (handle: FileHandle) => Promise<void>,
+): Promise<void> {
+  const temporary = workingPath(path, 'new');
+  const mode = await stat(path).then(
+    (info) => info.mode & 0o777,
+    () => newFileMode,
+  );
+  // A leftover under this name is from a killed run whose pid this process now has.
+  await rm(temporary, { force: true });
+  const handle = await open(temporary, 'wx', 0o600);
+  try {
+    await write(handle);
     await handle.sync();
     await handle.chmod(mode);
     await handle.close();

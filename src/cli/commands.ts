@@ -70,7 +70,11 @@ export function describeSend(program: Command): Command {
     .option('--configuration-set <name>', 'SES configuration set for bounce and complaint events')
     .option('--ses-endpoint <url>', 'a local SES endpoint (or set AWS_ENDPOINT_URL_SES)')
     .option('--dynamodb-endpoint <url>', 'a local DynamoDB endpoint (or set AWS_ENDPOINT_URL_DYNAMODB)')
-    .option('--summary <file>', 'where to write the JSON summary (default: <digest>/send-summary.json)');
+    .option('--summary <file>', 'where to write the JSON summary (default: <digest>/send-summary.json)')
+    .option(
+      '--archive <dir>',
+      'the public archive: the first real send of an issue adds it there (default: archive)',
+    );
 }
 
 export function describePreview(program: Command): Command {

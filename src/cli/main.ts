@@ -71,6 +71,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       // A stop for a reason other than Ctrl-C is an error: one line on stderr says what to do.
       const reason = run.summary?.stoppedBy;
       if (reason && !controller.signal.aborted) io.err(`digest: ${reason}`);
+      if (run.archiveFailure) {
+        io.err(`digest: ${run.archiveFailure}`);
+        exitCode = EXIT.fatal;
+      }
     } finally {
       process.off('SIGINT', interrupt);
     }

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { archiveIssue, type LocalArchiveOutcome } from '../adapters/archive-fs.js';
 import { writeFileAtomic } from '../adapters/fs-output.js';
+import { wentOut } from '../core/delivery/archive.js';
 import { type DeliverySummary, deliverIssue, type Issue } from '../core/delivery/deliver.js';
 import { issueFromFiles } from '../core/delivery/issue.js';
 import type { Outbox } from '../core/delivery/outbox.js';
@@ -22,7 +24,15 @@ export interface SendRun {
   summary?: DeliverySummary;
   /** True when the run stopped before every active subscriber was tried. */
   incomplete: boolean;
+  /** Why an issue that went out is not in the archive: one line, with what to do. */
+  archiveFailure?: string;
 }
+
+/** What the send did with the archive. */
+type ArchiveStep =
+  | LocalArchiveOutcome
+  | { status: 'dry-run' | 'nothing-went-out' }
+  | { status: 'failed'; reason: string };
 
 /** Loads the built issue, opens the stores, and sends (or test-sends, or counts). */
 export async function runSend(settings: Settings, signal?: AbortSignal): Promise<SendRun> {
@@ -66,6 +76,7 @@ export async function runSend(settings: Settings, signal?: AbortSignal): Promise
       await ledger.close();
       await store.close();
     }
+    const archive = await archiveAfterSend(settings, summary, startedAt);
     // A dry run never replaces the summary of the real send.
     const summaryPath =
       settings.summary ??
@@ -82,6 +93,7 @@ export async function runSend(settings: Settings, signal?: AbortSignal): Promise
           rateNote: rateNote ?? null,
           concurrency,
           invalidSubscriberRows: invalidRows,
+          archive: { folder: settings.archive, ...archive },
           startedAt: startedAt.toISOString(),
           finishedAt: new Date().toISOString(),
         },
@@ -96,10 +108,41 @@ export async function runSend(settings: Settings, signal?: AbortSignal): Promise
       invalidRows,
       summaryPath,
       developmentSecret: !settings.unsubscribeSecret,
+      archive,
+      archiveFolder: settings.archive,
     });
-    return { report, summary, incomplete: summary.stoppedBy !== undefined };
+    return {
+      report,
+      summary,
+      incomplete: summary.stoppedBy !== undefined,
+      ...(archive.status === 'failed'
+        ? {
+            archiveFailure: `${summary.issueId} went out but is not in the archive (${archive.reason}): fix that and run digest send again, which sends nobody twice`,
+          }
+        : {}),
+    };
   } finally {
     await outbox.close?.();
+  }
+}
+
+/**
+ * Adds the issue to the public archive once it has gone out: after a real send through which at
+ * least one message went out (in this run, or in an earlier one to this destination whose
+ * archiving failed). `publishedAt` is when this send started. An issue already archived is left
+ * as it is. A failure does not undo the send: it is reported, and the next run archives.
+ */
+async function archiveAfterSend(
+  settings: Settings,
+  summary: DeliverySummary,
+  startedAt: Date,
+): Promise<ArchiveStep> {
+  if (summary.dryRun) return { status: 'dry-run' };
+  if (!wentOut(summary)) return { status: 'nothing-went-out' };
+  try {
+    return await archiveIssue(settings.archive, settings.digest, summary.issueId, startedAt);
+  } catch (error) {
+    return { status: 'failed', reason: (error as Error).message };
   }
 }
 
@@ -148,6 +191,8 @@ interface ReportContext {
   invalidRows: string[];
   summaryPath: string;
   developmentSecret: boolean;
+  archive: ArchiveStep;
+  archiveFolder: string;
 }
 
 function formatSendReport(summary: DeliverySummary, context: ReportContext): string {
@@ -201,6 +246,7 @@ function formatSendReport(summary: DeliverySummary, context: ReportContext): str
   lines.push(
     `  suppressed           ${number(suppressed)} (${summary.suppressed.unsubscribed} unsubscribed, ${summary.suppressed.bounced} bounced, ${summary.suppressed.complained} complained)`,
   );
+  lines.push(`  archive              ${archiveLine(context.archive, context.archiveFolder)}`);
   if (summary.unconfirmed > 0) {
     const earlier = summary.unconfirmed - summary.answerLost;
     lines.push('');
@@ -238,4 +284,19 @@ function formatSendReport(summary: DeliverySummary, context: ReportContext): str
   }
   lines.push('', `Summary: ${context.summaryPath}`);
   return lines.join('\n');
+}
+
+function archiveLine(step: ArchiveStep, folder: string): string {
+  switch (step.status) {
+    case 'archived':
+      return `${step.issue.issueId} added to ${folder} (published ${step.issue.publishedAt})`;
+    case 'already-archived':
+      return `${step.issue.issueId} already in ${folder} (published ${step.issue.publishedAt}), unchanged`;
+    case 'dry-run':
+      return `unchanged in a dry run (the first real send adds the issue to ${folder})`;
+    case 'nothing-went-out':
+      return `unchanged: no message went out (the first send that delivers one adds the issue to ${folder})`;
+    case 'failed':
+      return `not archived: ${step.reason}`;
+  }
 }

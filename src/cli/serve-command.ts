@@ -1,3 +1,4 @@
+import { folderArchive } from '../adapters/archive-fs.js';
 import { MemoryRateLimiter } from '../adapters/rate-limit-memory.js';
 import { maskAddress } from '../core/delivery/address.js';
 import { DigestError } from '../core/errors.js';
@@ -46,7 +47,15 @@ export async function runServe(
       await store.setStatus(email, 'unsubscribed', new Date().toISOString());
       log('Unsubscribed', { recipient: maskAddress(email) });
     },
-    archivedIssue: async () => undefined,
+    get siteUrl() {
+      return baseUrl ?? '';
+    },
+    timeZone: settings.timeZone,
+    archive: folderArchive(settings.archive, {
+      onIndexProblem: (problem) => {
+        if (problem.reason !== 'missing') err(`digest: ${problem.message}`);
+      },
+    }),
   };
   const server = await startSiteServer((request) => handleSiteRequest(request, ports), {
     host: settings.host,
@@ -65,7 +74,7 @@ export async function runServe(
       `  sign up        ${server.url}/subscribe`,
       `  past issues    ${server.url}/archive/`,
       `  Atom feed      ${server.url}/feed.xml`,
-      `  subscribers in ${settings.subscribers}; confirmation messages to ${label}`,
+      `  subscribers in ${settings.subscribers}; confirmation messages to ${label}; past issues from ${settings.archive}`,
     ].join('\n'),
   );
   return {

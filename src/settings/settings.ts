@@ -91,6 +91,7 @@ export const settingsSchema = z.object({
   sesEndpoint: z.url().optional(),
   dynamodbEndpoint: z.url().optional(),
   summary: z.string().min(1).optional(),
+  archive: z.string().min(1).default('archive'),
   port: z.coerce.number().int().min(0).max(65535).optional(),
   baseUrl: z.url().optional(),
   host: z.string().min(1).default('127.0.0.1'),

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../core/render/personalize.js';
+import { markupText } from './markup.js';
 
 /** A request to the public site, as a Function URL or `digest serve` hands it over. */
 export interface SiteRequest {
@@ -32,10 +32,14 @@ export const SECURITY_HEADERS = {
   'x-frame-options': 'DENY',
 };
 
-const STYLE = `
-body{margin:0;background:#eef1f5;font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;color:#1f2937;font-size:16px}
+/**
+ * The look every public page of the list shares: a quiet grey page, one white card (edge to edge
+ * on a phone), the newsletter's name above the heading, 16 px text, visible focus. No scripts, no
+ * images, no fonts to fetch: a page works under `default-src 'none'; style-src 'unsafe-inline'`.
+ */
+const STYLE = `body{margin:0;background:#eef1f5;font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;color:#1f2937;font-size:16px}
 main{max-width:480px;margin:8vh auto;background:#fff;border-radius:14px;padding:36px 32px;box-shadow:0 1px 3px rgba(0,0,0,.08)}
-@media (max-width:520px){main{margin:0;border-radius:0;padding:28px 20px;min-height:100vh;box-sizing:border-box}}
+@media (max-width:520px){main{margin:0;border-radius:0;box-shadow:none;padding:28px 20px;min-height:100vh;box-sizing:border-box}}
 .brand{font-size:12px;font-weight:700;letter-spacing:2px;text-transform:uppercase;color:#4338ca;margin:0 0 12px}
 h1{font-size:24px;line-height:1.3;margin:0 0 12px}p{line-height:1.6;margin:0 0 20px}
 label{display:block;font-weight:600;margin:0 0 6px}
@@ -45,13 +49,38 @@ button{background:#4338ca;color:#fff;border:0;border-radius:8px;padding:12px 20p
 input:focus,button:focus,a:focus{outline:3px solid #f59e0b;outline-offset:2px}
 .error{color:#b91c1c;font-weight:600}
 .trap{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
-a{color:#4338ca}nav{margin-top:28px;font-size:14px}
-`;
+a{color:#4338ca}nav{margin-top:28px;font-size:14px}`;
+
+export interface SitePage {
+  /** The page's heading, and its document title unless `documentTitle` is given. Plain text. */
+  title: string;
+  documentTitle?: string;
+  newsletterName: string;
+  /** The card's content under the heading: HTML, already escaped. */
+  content: string;
+  /** More of the head (links): HTML, already escaped. */
+  head?: string;
+  /** Style rules added after the shared ones. */
+  style?: string;
+}
 
 /**
- * One page of the site: the newsletter's name, a heading and the content (already escaped HTML;
- * everything else is escaped here).
+ * A whole public page in the list's look.
+ *
+ * @example
+ * sitePage({ title: 'You are unsubscribed', newsletterName: 'Metals Weekly', content: '<p>Sorry to see you go.</p>' })
  */
+export function sitePage(page: SitePage): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${markupText(page.documentTitle ?? `${page.title} · ${page.newsletterName}`)}</title>${page.head ?? ''}
+<style>
+${STYLE}${page.style ?? ''}
+</style></head>
+<body><main><p class="brand">${markupText(page.newsletterName)}</p><h1>${markupText(page.title)}</h1>${page.content}</main></body></html>`;
+}
+
+/** A page as a response, with the security headers (and any others given). */
 export function page(
   status: number,
   title: string,
@@ -59,10 +88,9 @@ export function page(
   newsletterName: string,
   headers: Record<string, string> = {},
 ): SiteResponse {
-  const body = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)} · ${escapeHtml(newsletterName)}</title>
-<style>${STYLE}</style></head>
-<body><main><p class="brand">${escapeHtml(newsletterName)}</p><h1>${escapeHtml(title)}</h1>${content}</main></body></html>`;
-  return { status, headers: { ...SECURITY_HEADERS, ...headers }, body };
+  return {
+    status,
+    headers: { ...SECURITY_HEADERS, ...headers },
+    body: sitePage({ title, content, newsletterName }),
+  };
 }

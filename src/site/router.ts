@@ -1,21 +1,29 @@
+import { type IssueArchive, isIssueId } from '../core/delivery/archive.js';
 import { CONFIRMATION_DAYS } from '../core/delivery/subscriber.js';
 import { verifyUnsubscribeToken } from '../core/delivery/unsubscribe-token.js';
 import { escapeHtml } from '../core/render/personalize.js';
 import { confirmSignUp, readConfirmLink, type SignUpPorts, signUp } from '../workflows/sign-up.js';
+import { archivePage } from './archive-page.js';
+import { archiveFeed } from './feed.js';
 import { fieldValue, formFields, isOneClickBody, MAX_BODY_BYTES } from './form.js';
+import { ARCHIVE_PATH, FEED_PATH } from './links.js';
 import { page, SECURITY_HEADERS, type SiteRequest, type SiteResponse } from './page.js';
 
 /** What the site needs: the sign-up workflow's ports, and the list's other doors. */
 export interface SitePorts extends SignUpPorts {
   newsletterName: string;
+  /** The address people reach the site at (`https://news.example.com`): archive and feed links start with it. */
+  siteUrl: string;
+  /** The time zone the archive's dates are shown in. */
+  timeZone?: string;
   /** Marks the address unsubscribed; a no-op for an address that is not on the list. */
   unsubscribe(email: string): Promise<void>;
-  /** The archived HTML of an issue, or undefined. */
-  archivedIssue(issueId: string): Promise<string | undefined>;
+  /** The issues that went out: the listing, the feed and each issue's page read it. */
+  archive: IssueArchive;
 }
 
-/** Issue ids such as `2026-W47`: never `.` or `..`. */
-export const ISSUE_ID = /^\w[\w.-]{0,63}$/;
+/** The listing and the feed change once a week: let browsers and feed readers keep them a while. */
+const ARCHIVE_CACHE = 'public, max-age=300';
 /** Longer than any page's path (`/archive/` and an issue id, even fully percent-encoded). */
 const MAX_PATH = 256;
 
@@ -27,6 +35,7 @@ const MAX_PATH = 256;
  *   `POST` confirms;
  * - `GET /unsubscribe?t=…` (and `/?t=…`, the links already sent): a page with one button;
  *   `POST` with `List-Unsubscribe=One-Click` unsubscribes (RFC 8058);
+ * - `GET /archive/`: past issues, newest first; `GET /feed.xml`: an Atom feed of the last 20;
  * - `GET /archive/<issueId>` (and `/view/<issueId>`, the links already sent): an archived issue.
  * Bodies over `MAX_BODY_BYTES` get a 413; a malformed or unknown path a 404 page, never a trace.
  */
@@ -38,6 +47,10 @@ export async function handleSiteRequest(request: SiteRequest, ports: SitePorts):
   const issue = /^\/(?:view|archive)\/([^/]+)\/?$/.exec(request.path);
   if (issue) return archivedIssue(issue[1] ?? '', request, ports);
   const path = request.path.replace(/\/$/, '') || '/';
+  if (path === ARCHIVE_PATH.replace(/\/$/, '') || path === FEED_PATH) {
+    if (request.method !== 'GET') return notAllowed(ports);
+    return path === FEED_PATH ? feed(ports) : archiveListing(ports);
+  }
   if (path === '/subscribe' || (path === '/' && request.query.t === undefined && request.method === 'GET'))
     return subscribe(request, ports);
   if (path === '/confirm') return confirm(request, ports);
@@ -179,11 +192,33 @@ async function unsubscribe(request: SiteRequest, ports: SitePorts): Promise<Site
   );
 }
 
+async function archiveListing(ports: SitePorts): Promise<SiteResponse> {
+  const html = archivePage(await ports.archive.issues(), {
+    newsletterName: ports.newsletterName,
+    baseUrl: ports.siteUrl,
+    ...(ports.timeZone ? { timeZone: ports.timeZone } : {}),
+  });
+  return { status: 200, headers: { ...SECURITY_HEADERS, 'cache-control': ARCHIVE_CACHE }, body: html };
+}
+
+async function feed(ports: SitePorts): Promise<SiteResponse> {
+  const xml = await archiveFeed(ports.archive, { siteUrl: ports.siteUrl, title: ports.newsletterName });
+  return {
+    status: 200,
+    headers: {
+      'content-type': 'application/atom+xml; charset=utf-8',
+      'cache-control': ARCHIVE_CACHE,
+      'x-content-type-options': 'nosniff',
+    },
+    body: xml,
+  };
+}
+
 async function archivedIssue(segment: string, request: SiteRequest, ports: SitePorts): Promise<SiteResponse> {
   const issueId = decodedSegment(segment);
   const html =
-    issueId !== undefined && ISSUE_ID.test(issueId) && request.method === 'GET'
-      ? await ports.archivedIssue(issueId)
+    issueId !== undefined && isIssueId(issueId) && request.method === 'GET'
+      ? await ports.archive.html(issueId)
       : undefined;
   if (!html)
     return page(

@@ -1,3 +1,4 @@
+import type { ArchivedIssue } from '../core/delivery/archive.js';
 import { previousWeek } from '../core/digest/period.js';
 import { type BuildSettings, buildDigest } from '../core/render/build.js';
 import type { CompiledTemplates } from '../core/render/render.js';
@@ -10,6 +11,8 @@ export interface BuildIssuePorts {
   templates: CompiledTemplates;
   /** Stores the issue's files under archive/<issueId>/. */
   archive(issueId: string, files: Record<string, string>): Promise<void>;
+  /** Lists the issue in the archive's index (archive/index.json), once it is queued. */
+  publish(issue: ArchivedIssue): Promise<unknown>;
   issues: {
     get(issueId: string): Promise<{ status: string } | undefined>;
     begin(record: IssueProgress): Promise<boolean>;
@@ -44,8 +47,9 @@ export type BuildIssueResult =
     };
 
 /**
- * The weekly run: build the week's digest from the briefings, archive it, and queue every
- * active subscriber for sending. Safe to run twice: a finished issue is left alone, and an
+ * The weekly run: build the week's digest from the briefings, archive it, queue every active
+ * subscriber for sending, and list the issue in the archive's index (only an issue that was
+ * really queued: never one found already queued, nor a week without briefings). Safe to run twice: a finished issue is left alone, and an
  * unfinished one is queued again (the delivery ledger keeps that from sending anything twice).
  */
 export async function buildIssue(
@@ -79,6 +83,14 @@ export async function buildIssue(
   };
   if (!(await ports.issues.begin(progress))) return { status: 'already-enqueued', issueId: digest.issueId };
   const queued = await ports.enqueue(digest.issueId, ports.activeRecipients());
+  // Before `finish`: if the index cannot be written, the run fails and a retry queues again (the
+  // ledger sends nobody twice) and publishes, rather than leave a sent issue out of the archive.
+  await ports.publish({
+    issueId: digest.issueId,
+    subject: digest.subject,
+    preheader: digest.preheader,
+    publishedAt: settings.now.toISOString(),
+  });
   await ports.issues.finish({ ...progress, ...queued, updatedAt: new Date().toISOString() });
   return {
     status: 'enqueued',

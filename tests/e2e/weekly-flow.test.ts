@@ -139,6 +139,12 @@ afterAll(async () => {
   await Promise.all([s3?.close(), ses?.close(), dynamo?.close()]);
 });
 
+/** The archive's index as the build function left it in the bucket. */
+const archiveIndex = async () =>
+  (await (
+    await s3.client.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'archive/index.json' }))
+  ).Body?.transformToString()) ?? '';
+
 const sqsEvent = (entries: { Id: string; MessageBody: string }[]): SQSEvent => ({
   Records: entries.map((entry, index) => ({
     messageId: `message-${index}-${entry.Id}`,
@@ -210,6 +216,17 @@ describe('the weekly flow, end to end on local servers, with the bundled functio
     );
     expect(archived.ContentType).toBe('text/html; charset=utf-8');
     expect(await archived.Body?.transformToString()).toContain('Nevada lithium refinery');
+    // The site's listing and feed read the index: the issue is in it, as the build published it.
+    expect(JSON.parse(await archiveIndex())).toEqual({
+      issues: [
+        {
+          issueId: '2026-W47',
+          subject: expect.stringMatching(/^Week 47: /),
+          preheader: expect.stringMatching(/^Also: /),
+          publishedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+        },
+      ],
+    });
   });
 
   it('sends the queued batches through SES exactly once and completes the ledger', async () => {
@@ -237,22 +254,26 @@ describe('the weekly flow, end to end on local servers, with the bundled functio
 
   it('queues nothing new on a second invocation, and a redelivered batch sends nothing again', async () => {
     const before = queued.length;
+    const index = await archiveIndex();
     expect(await invoke('BuildDigest', { week: '2026-W47' })).toEqual({
       status: 'already-enqueued',
       issueId: '2026-W47',
     });
     expect(queued).toHaveLength(before);
+    expect(await archiveIndex()).toBe(index);
     expect(await invoke('SendBatch', sqsEvent(queued))).toEqual({ batchItemFailures: [] });
     expect(await ses.emails()).toHaveLength(SUBSCRIBERS.length);
   });
 
   it('sends nothing for a week without briefings', async () => {
     const before = queued.length;
+    const index = await archiveIndex();
     expect(await invoke('BuildDigest', { week: '2026-W30' })).toMatchObject({
       status: 'no-briefings',
       issueId: '2026-W30',
     });
     expect(queued).toHaveLength(before);
+    expect(await archiveIndex()).toBe(index);
   });
 
   it('rejects a malformed manual event with a clear message', async () => {

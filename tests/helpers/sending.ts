@@ -46,10 +46,12 @@ export function builtDigest(): string {
     JSON.stringify({
       issueId: ISSUE.issueId,
       subject: ISSUE.subject,
+      preheader: 'Copper output slipped in Chile; tin and zinc held steady.',
       items: [{ id: 'x' }],
       placeholders: ISSUE.template.placeholders,
     }),
   );
+  writeFileSync(join(folder, 'digest.html'), '<html><body><p>Copper output slipped.</p></body></html>');
   writeFileSync(join(folder, 'message.html'), ISSUE.template.html);
   writeFileSync(join(folder, 'message.txt'), ISSUE.template.text);
   return folder;

@@ -37,7 +37,18 @@ export function memorySitePorts(options: { secret: string; listId: string; newsl
     unsubscribe: async (email) => {
       unsubscribed.push(email);
     },
-    archivedIssue: async (issueId) => (issueId === '2026-W47' ? '<p>archived</p>' : undefined),
+    siteUrl: 'https://list.example.com',
+    archive: {
+      issues: async () => [
+        {
+          issueId: '2026-W47',
+          subject: 'Copper',
+          preheader: 'Smelters',
+          publishedAt: '2026-11-23T08:00:00Z',
+        },
+      ],
+      html: async (issueId) => (issueId === '2026-W47' ? '<p>archived</p>' : undefined),
+    },
   };
   return {
     ports,

@@ -274,6 +274,15 @@ describe('least privilege', () => {
     expect(actionsOf('build').some((action) => action.startsWith('ses:'))).toBe(false);
   });
 
+  it('lets the build function read only the archive index back, not the issues it wrote', () => {
+    const reads = statementsOf('build')
+      .filter((statement) => [statement.Action].flat().includes('s3:GetObject'))
+      .map((statement) => JSON.stringify(statement.Resource));
+    expect(reads.filter((resource) => resource.includes('archive/'))).toEqual([
+      expect.stringContaining('/archive/index.json"'),
+    ]);
+  });
+
   it('lets only the send function and the public site (its confirmations) send email, and only as the sender identity', () => {
     for (const fn of ['build', 'feedback'] as const)
       expect(actionsOf(fn).some((action) => action.startsWith('ses:'))).toBe(false);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LevelLedger } from '../../src/adapters/ledger-level.js';
 import { ledgerKeyOf } from '../../src/core/delivery/deliver.js';
 import { temporaryFolder } from '../helpers/briefings.js';
-import { ROOT, runDigest } from '../helpers/cli.js';
+import { ROOT, runDigest, TEST_ARCHIVE } from '../helpers/cli.js';
 import { builtDigest, subscriberList } from '../helpers/sending.js';
 import { type LocalSes, startLocalSes } from '../helpers/ses.js';
 
@@ -258,6 +258,7 @@ describe('digest send killed mid-run', () => {
         env: {
           PATH: process.env.PATH ?? '',
           HOME: process.env.HOME ?? '/tmp',
+          DIGEST_ARCHIVE: TEST_ARCHIVE,
           AWS_ENDPOINT_URL_SES: ses.endpoint,
           AWS_ACCESS_KEY_ID: 'local',
           AWS_SECRET_ACCESS_KEY: 'local',
@@ -332,7 +333,7 @@ describe('digest send stopped with Ctrl-C', () => {
         '100',
       ],
       {
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' },
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DIGEST_ARCHIVE: TEST_ARCHIVE },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );

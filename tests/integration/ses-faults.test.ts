@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -107,9 +107,10 @@ describe('digest send when SES cannot be used at all', () => {
   it('stops at once when SES refuses connections, exits 1 with one line, and leaves everyone for the next run', async () => {
     const digest = builtDigest();
     const subscribers = subscriberList(20);
+    const archive = join(mkdtempSync(join(tmpdir(), 'archive-')), 'archive');
     // No --rate: the quota lookup fails too, and the report says so instead of quietly slowing down.
     const run = await runDigest(
-      ['send', '--digest', digest, '--subscribers', subscribers, '--outbox', 'ses'],
+      ['send', '--digest', digest, '--subscribers', subscribers, '--outbox', 'ses', '--archive', archive],
       {
         ...AWS,
         AWS_ENDPOINT_URL_SES: await refusingEndpoint(),
@@ -121,10 +122,14 @@ describe('digest send when SES cannot be used at all', () => {
     expect(run.stdout).toContain('Stopped early');
     expect(run.stdout).toMatch(/rate\s+SES did not give its maximum send rate/);
     expect(summaryOf(digest)).toMatchObject({ sent: 0, failed: 0, unconfirmed: 0, notAttempted: 20 });
+    // Nothing went out, so the issue is not published yet: the run that sends it publishes it.
+    expect(summaryOf(digest).archive).toMatchObject({ status: 'nothing-went-out' });
+    expect(existsSync(archive)).toBe(false);
 
-    const next = await send(digest, subscribers, ses.endpoint);
+    const next = await send(digest, subscribers, ses.endpoint, '--archive', archive);
     expect(next.code).toBe(0);
-    expect(summaryOf(digest)).toMatchObject({ sent: 20, failed: 0 });
+    expect(summaryOf(digest)).toMatchObject({ sent: 20, failed: 0, archive: { status: 'archived' } });
+    expect(existsSync(join(archive, '2026-W47', 'digest.html'))).toBe(true);
   });
 
   it('stops at once without credentials, exits 1 with one line, and leaves everyone for the next run', async () => {

@@ -204,3 +204,30 @@ describe('confirming a sign-up', () => {
     expect(rows.get('ana@example.org')?.status).toBe('bounced');
   });
 });
+
+describe('the archive on the public site', () => {
+  it('lists past issues, serves each one, and offers an Atom feed of them', async () => {
+    const { call } = site();
+    const listing = await call('GET', '/archive/');
+    expect(listing.status).toBe(200);
+    expect(listing.body).toContain('<a href="https://list.example.com/archive/2026-W47">Copper</a>');
+    expect(listing.headers['content-security-policy']).toContain("default-src 'none'");
+    expect((await call('GET', '/archive')).status).toBe(200);
+
+    const issue = await call('GET', '/archive/2026-W47');
+    expect(issue.body).toBe('<p>archived</p>');
+    expect((await call('GET', '/view/2026-W47')).body).toBe('<p>archived</p>');
+    expect((await call('GET', '/archive/2026-W01')).status).toBe(404);
+
+    const feed = await call('GET', '/feed.xml');
+    expect(feed.status).toBe(200);
+    expect(feed.headers['content-type']).toBe('application/atom+xml; charset=utf-8');
+    expect(feed.body).toContain('<content type="html">&lt;p&gt;archived&lt;/p&gt;</content>');
+  });
+
+  it('changes nothing on a POST to the archive or the feed', async () => {
+    const { call } = site();
+    expect((await call('POST', '/archive/')).status).toBe(405);
+    expect((await call('POST', '/feed.xml')).status).toBe(405);
+  });
+});
