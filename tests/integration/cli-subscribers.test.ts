@@ -71,7 +71,7 @@ describe('digest subscribers import', () => {
     ]);
     expect(run.stdout).toContain('stayed suppressed 1');
     expect(run.stdout).toContain(
-      `  1 row of ${store} kept as found and not mailed:\n    - line 4: b***@example.com: status "paused" is not one of active, unsubscribed, bounced, complained — kept as it is and not mailed`,
+      `  1 row of ${store} kept as found and not mailed:\n    - line 4: b***@example.com: status "paused" is not one of active, pending, unsubscribed, bounced, complained, forgotten — kept as it is and not mailed`,
     );
     expect(readFileSync(store, 'utf8')).toContain('\nben@example.com,paused,Ben,,\n');
   });

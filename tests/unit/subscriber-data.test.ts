@@ -47,11 +47,13 @@ describe('statuses', () => {
     ['active', 'active'],
     [' Bounced ', 'bounced'],
     ['COMPLAINED', 'complained'],
+    ['Pending', 'pending'],
+    ['forgotten', 'forgotten'],
   ])('reads %j as %j', (raw, status) => {
     expect(knownStatus(raw)).toBe(status);
   });
 
-  it.each(['paused', 'pending', 'pending_review', '', 'actif', undefined, 3])(
+  it.each(['paused', 'pending_review', '', 'actif', undefined, 3])(
     'treats %j as a status it does not know (suppressed)',
     (raw) => {
       expect(knownStatus(raw)).toBeUndefined();
@@ -60,10 +62,10 @@ describe('statuses', () => {
 
   it('never prints an address found in the status cell', () => {
     expect(unknownStatusReason('ben@example.com')).toBe(
-      'the status cell is not one of active, unsubscribed, bounced, complained',
+      'the status cell is not one of active, pending, unsubscribed, bounced, complained, forgotten',
     );
     expect(unknownStatusReason('paused')).toBe(
-      'status "paused" is not one of active, unsubscribed, bounced, complained',
+      'status "paused" is not one of active, pending, unsubscribed, bounced, complained, forgotten',
     );
   });
 });
