@@ -1,6 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -10,22 +12,42 @@ import {
 import { forEachConcurrent } from '../core/concurrency.js';
 import { maskAddress } from '../core/delivery/address.js';
 import {
+  CONFIRMATION_DAYS,
+  checkUpdateWrite,
+  forgottenKey,
   type ImportOutcome,
   type ImportRow,
   knownStatus,
   mergeImport,
   type Subscriber,
+  SubscriberHeldError,
   type SubscriberStatus,
   type SubscriberStore,
   unknownStatusReason,
 } from '../core/delivery/subscriber.js';
+import { DigestError } from '../core/errors.js';
 import { conditionally, dynamoError, explained, isConditionFailure } from './dynamodb.js';
+
+/**
+ * The attribute DynamoDB's time to live reads (epoch seconds; the CDK stack enables TTL on it): a
+ * pending sign-up of an address that was not on the list carries the time its confirmation
+ * expires, so DynamoDB deletes it some time after. Every other item has none: an address that
+ * had unsubscribed and signs up again stays, so its unsubscribe is never forgotten.
+ */
+export const PENDING_EXPIRES_AT = 'pendingExpiresAt';
+/** Counts the item's changes; a change is written only if the count is still the one it read. */
+const REVISION = 'revision';
+/** How often `update` reads and decides again when another change got in between. */
+const UPDATE_ATTEMPTS = 5;
 
 /**
  * Subscribers in a DynamoDB table keyed by the normalised address (`email`). Adding is a
  * conditional put, so an import can never overwrite, and so never resurrect, an address that
- * unsubscribed, bounced or complained. An item whose status this version does not know (see
- * `knownStatus`) is suppressed: never handed out, left alone by imports, reported to `onSkipped`.
+ * unsubscribed, bounced or complained; nor an erased one, whose `forgotten` entry is keyed by
+ * `forgottenKey`. An item whose status this version does not know (see `knownStatus`) is
+ * suppressed: never handed out, left alone by imports, reported to `onSkipped`. A pending
+ * sign-up's confirmation is kept in `confirmationNonce` and `confirmationSentAt`; attributes this
+ * store does not know are kept through every change.
  */
 export class DynamoSubscriberStore implements SubscriberStore {
   constructor(
@@ -90,28 +112,71 @@ export class DynamoSubscriberStore implements SubscriberStore {
     await forEachConcurrent(rows, this.concurrency, async (row) => onOutcome(row, await this.importOne(row)));
   }
 
+  /** Any status but pending also drops the confirmation and the time to live: only pending items expire. */
   async setStatus(email: string, status: SubscriberStatus, now: string): Promise<boolean> {
+    const remove =
+      status === 'pending' ? '' : ` REMOVE confirmationNonce, confirmationSentAt, ${PENDING_EXPIRES_AT}`;
     return conditionally(this.table, () =>
       this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { email },
-          UpdateExpression: 'SET #status = :status, updatedAt = :now',
+          UpdateExpression: `SET #status = :status, updatedAt = :now, #revision = if_not_exists(#revision, :zero) + :one${remove}`,
           ConditionExpression: 'attribute_exists(email)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':status': status, ':now': now },
+          ExpressionAttributeNames: { '#status': 'status', '#revision': REVISION },
+          ExpressionAttributeValues: { ':status': status, ':now': now, ':zero': 0, ':one': 1 },
         }),
       ),
     );
   }
 
-  // Stand-ins until the stores implement the public site's lifecycle (issue 13).
-  async update<T>(): Promise<T> {
-    throw new Error('not implemented yet');
+  /**
+   * Reads the address (and, when it has no item, its forgotten entry) with consistent reads,
+   * decides, and writes on the condition that nothing changed since: the item's revision is the
+   * one read, or there is still no item. When another change got in between, it reads and decides
+   * again, up to `UPDATE_ATTEMPTS` times.
+   */
+  async update<T>(
+    email: string,
+    change: (existing: Subscriber | undefined) => { write?: Subscriber; result: T },
+  ): Promise<T> {
+    for (let attempt = 1; attempt <= UPDATE_ATTEMPTS; attempt++) {
+      const item = await this.item(email);
+      const entry = item ? undefined : await this.item(forgottenKey(email));
+      const seen = item ?? entry;
+      const existing = seen && asSubscriber(seen);
+      if (seen && !existing)
+        throw new SubscriberHeldError(`DynamoDB ${this.table}: ${skipReason(seen, maskAddress(email))}`);
+      const { write, result } = change(existing);
+      if (!write) return result;
+      checkUpdateWrite(email, write);
+      if (item ? await this.rewrite(write, item) : await this.create(write, entry)) return result;
+      // Writers that read at once would meet again at once: spread them.
+      await sleep(Math.random() * 10 * attempt);
+    }
+    throw new DigestError(
+      `DynamoDB ${this.table}: ${maskAddress(email)} kept changing while it was being updated (${UPDATE_ATTEMPTS} tries): try again`,
+    );
   }
 
-  async forget(): Promise<boolean> {
-    throw new Error('not implemented yet');
+  /**
+   * Writes the forgotten entry first, then deletes the address's item: whatever stops this half
+   * way, the address is never left without suppression (run it again to finish the erasure).
+   */
+  async forget(email: string, now: string): Promise<boolean> {
+    const entry: Subscriber = {
+      email: forgottenKey(email),
+      status: 'forgotten',
+      createdAt: now,
+      updatedAt: now,
+    };
+    await explained(this.table, () =>
+      this.client.send(new PutCommand({ TableName: this.table, Item: entry })),
+    );
+    const { Attributes } = await explained(this.table, () =>
+      this.client.send(new DeleteCommand({ TableName: this.table, Key: { email }, ReturnValues: 'ALL_OLD' })),
+    );
+    return Attributes !== undefined;
   }
 
   async close(): Promise<void> {}
@@ -125,6 +190,9 @@ export class DynamoSubscriberStore implements SubscriberStore {
 
   private async importOne(row: ImportRow): Promise<ImportOutcome> {
     const now = new Date().toISOString();
+    // An erased address stays suppressed, unless it has an item again (which then decides).
+    const entry = await this.item(forgottenKey(row.email));
+    if (entry && !(await this.item(row.email))) return 'kept-suppressed';
     const { subscriber: added } = mergeImport(undefined, row, now);
     try {
       await this.client.send(
@@ -135,7 +203,7 @@ export class DynamoSubscriberStore implements SubscriberStore {
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return 'added';
+      return (await this.forgottenSince(added, entry)) ? 'kept-suppressed' : 'added';
     } catch (error) {
       if (!isConditionFailure(error)) throw dynamoError(error, this.table);
       const item = (error as { Item?: Record<string, unknown> }).Item ?? (await this.item(row.email));
@@ -147,27 +215,150 @@ export class DynamoSubscriberStore implements SubscriberStore {
       // Only an address that is still active may change: a concurrent unsubscribe wins.
       const updated = await conditionally(this.table, () =>
         this.client.send(
-          new PutCommand({
+          new UpdateCommand({
             TableName: this.table,
-            Item: subscriber,
-            ConditionExpression: '#status = :active',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':active': 'active' },
+            Key: { email: subscriber.email },
+            ...changeOf(subscriber, { condition: '#status = :active', values: { ':active': 'active' } }),
           }),
         ),
       );
       return updated ? 'updated' : 'kept-suppressed';
     }
   }
+
+  /** Writes a change of an existing item if its revision is still the one read. */
+  private rewrite(subscriber: Subscriber, read: Record<string, unknown>): Promise<boolean> {
+    const revision = typeof read[REVISION] === 'number' ? read[REVISION] : undefined;
+    // Only a sign-up of an address that was not on the list expires (see PENDING_EXPIRES_AT).
+    const expires = read.status === 'pending' && read[PENDING_EXPIRES_AT] !== undefined;
+    return conditionally(this.table, () =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { email: subscriber.email },
+          ...changeOf(subscriber, {
+            condition:
+              revision === undefined
+                ? 'attribute_exists(email) AND attribute_not_exists(#revision)'
+                : '#revision = :seen',
+            values: revision === undefined ? {} : { ':seen': revision },
+            revision: (revision ?? 0) + 1,
+            expires,
+          }),
+        }),
+      ),
+    );
+  }
+
+  /**
+   * Writes the item of an address that had none, if it still has none. A forget that ran between
+   * the read of its entry and this write must win: the item is taken back and false returned, so
+   * `update` decides again and sees the entry.
+   */
+  private async create(subscriber: Subscriber, entry: Record<string, unknown> | undefined): Promise<boolean> {
+    const created = await conditionally(this.table, () =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { email: subscriber.email },
+          ...changeOf(subscriber, { condition: 'attribute_not_exists(email)', revision: 1, expires: true }),
+        }),
+      ),
+    );
+    return created && !(await this.forgottenSince(subscriber, entry));
+  }
+
+  /** Whether the address's forgotten entry is not the one read before `subscriber` was written; if so, takes that write back. */
+  private async forgottenSince(
+    subscriber: Subscriber,
+    read: Record<string, unknown> | undefined,
+  ): Promise<boolean> {
+    const now = await this.item(forgottenKey(subscriber.email));
+    if (!now || now.updatedAt === read?.updatedAt) return false;
+    await conditionally(this.table, () =>
+      this.client.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: { email: subscriber.email },
+          ConditionExpression: 'updatedAt = :written',
+          ExpressionAttributeValues: { ':written': subscriber.updatedAt },
+        }),
+      ),
+    );
+    return true;
+  }
+}
+
+/**
+ * The update expression that makes an item hold `subscriber` (its attributes this store does not
+ * know stay), on `condition`. A pending subscriber's confirmation goes to its own attributes, and
+ * with `expires`, the time DynamoDB may delete it (see PENDING_EXPIRES_AT); any other status
+ * removes them.
+ */
+function changeOf(
+  subscriber: Subscriber,
+  options: { condition: string; values?: Record<string, unknown>; revision?: number; expires?: boolean },
+) {
+  const names: Record<string, string> = { '#status': 'status', '#name': 'name', '#revision': REVISION };
+  const values: Record<string, unknown> = {
+    ':status': subscriber.status,
+    ':createdAt': subscriber.createdAt,
+    ':updatedAt': subscriber.updatedAt,
+    ...options.values,
+  };
+  const set = ['#status = :status', 'createdAt = :createdAt', 'updatedAt = :updatedAt'];
+  const remove: string[] = [];
+  if (subscriber.name) {
+    set.push('#name = :name');
+    values[':name'] = subscriber.name;
+  } else remove.push('#name');
+  if (options.revision === undefined) {
+    set.push('#revision = if_not_exists(#revision, :zero) + :one');
+    values[':zero'] = 0;
+    values[':one'] = 1;
+  } else {
+    set.push('#revision = :revision');
+    values[':revision'] = options.revision;
+  }
+  const confirmation = subscriber.status === 'pending' ? subscriber.confirmation : undefined;
+  if (confirmation) {
+    set.push('confirmationNonce = :nonce', 'confirmationSentAt = :sentAt');
+    values[':nonce'] = confirmation.nonce;
+    values[':sentAt'] = confirmation.sentAt;
+  } else remove.push('confirmationNonce', 'confirmationSentAt');
+  const expires = confirmation && Date.parse(confirmation.sentAt) + CONFIRMATION_DAYS * 86_400_000;
+  if (options.expires && expires && Number.isFinite(expires)) {
+    set.push(`${PENDING_EXPIRES_AT} = :expires`);
+    values[':expires'] = Math.floor(expires / 1000);
+  } else remove.push(PENDING_EXPIRES_AT);
+  return {
+    UpdateExpression: `SET ${set.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`,
+    ConditionExpression: options.condition,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
 }
 
 /** The item as a subscriber, or undefined when its status is not one this version knows. */
 function asSubscriber(item: Record<string, unknown>): Subscriber | undefined {
   const status = knownStatus(item.status);
-  return status && typeof item.email === 'string' ? ({ ...item, status } as Subscriber) : undefined;
+  if (!status || typeof item.email !== 'string') return undefined;
+  const text = (value: unknown) => (typeof value === 'string' ? value : '');
+  const { confirmationNonce: nonce, confirmationSentAt: sentAt } = item;
+  return {
+    email: item.email,
+    status,
+    ...(typeof item.name === 'string' && item.name ? { name: item.name } : {}),
+    createdAt: text(item.createdAt),
+    updatedAt: text(item.updatedAt),
+    ...(status === 'pending' && typeof nonce === 'string' && typeof sentAt === 'string'
+      ? { confirmation: { nonce, sentAt } }
+      : {}),
+  };
 }
 
-function skipReason(item: Record<string, unknown>): string {
-  const address = typeof item.email === 'string' ? maskAddress(item.email) : 'an item without an address';
-  return `${address}: ${unknownStatusReason(String(item.status ?? ''))} — kept as it is and not mailed`;
+function skipReason(item: Record<string, unknown>, address?: string): string {
+  const shown =
+    address ?? (typeof item.email === 'string' ? maskAddress(item.email) : 'an item without an address');
+  return `${shown}: ${unknownStatusReason(String(item.status ?? ''))} — kept as it is and not mailed`;
 }
