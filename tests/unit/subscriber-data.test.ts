@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { csvLine, formulaSafe, withoutFormulaGuard } from '../../src/adapters/csv.js';
+import { STATUS_CHOICES } from '../../src/cli/commands.js';
 import { normalizeAddress } from '../../src/core/delivery/address.js';
-import { knownStatus, unknownStatusReason } from '../../src/core/delivery/subscriber.js';
+import { knownStatus, SUBSCRIBER_STATUSES, unknownStatusReason } from '../../src/core/delivery/subscriber.js';
 
 describe('formula-safe cells', () => {
   it.each([
@@ -59,6 +60,10 @@ describe('statuses', () => {
       expect(knownStatus(raw)).toBeUndefined();
     },
   );
+
+  it('offers every status the stores know to --status, and no other', () => {
+    expect(STATUS_CHOICES).toEqual([...SUBSCRIBER_STATUSES]);
+  });
 
   it('never prints an address found in the status cell', () => {
     expect(unknownStatusReason('ben@example.com')).toBe(

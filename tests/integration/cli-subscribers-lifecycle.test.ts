@@ -1,0 +1,181 @@
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { forgottenKey } from '../../src/core/delivery/subscriber.js';
+import { temporaryFolder } from '../helpers/briefings.js';
+import { runDigest } from '../helpers/cli.js';
+import { builtDigest } from '../helpers/sending.js';
+
+const HEADER = 'email,status,name,created_at,updated_at';
+const JAN = '2026-01-01T00:00:00.000Z';
+const recently = () => new Date(Date.now() - 3_600_000).toISOString();
+const longAgo = '2026-01-01T00:00:00.000Z';
+
+/** A list with one address of each kind: active, unsubscribed, bounced, complained, pending, expired pending, forgotten. */
+function mixedList(): string {
+  const path = join(temporaryFolder(), 'subscribers.csv');
+  writeFileSync(
+    path,
+    `${[
+      `${HEADER},confirm_nonce,confirm_sent_at`,
+      `ana@example.org,active,Ana,${JAN},${JAN},,`,
+      `ben@example.com,unsubscribed,Ben,${JAN},${JAN},,`,
+      `chen@example.net,bounced,,${JAN},${JAN},,`,
+      `dara@example.ie,complained,,${JAN},${JAN},,`,
+      `eve@example.org,pending,Eve,${recently()},${recently()},nonce-1,${recently()}`,
+      `fay@example.org,pending,,${longAgo},${longAgo},nonce-2,${longAgo}`,
+      `${forgottenKey('gus@example.org')},forgotten,,${JAN},${JAN},,`,
+    ].join('\n')}\n`,
+  );
+  return path;
+}
+
+describe('digest subscribers count', () => {
+  it('counts pending sign-ups, sets expired ones and forgotten addresses apart, and counts neither', async () => {
+    const run = await runDigest(['subscribers', 'count', '--subscribers', mixedList()]);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(
+      /^5 subscribers in .*:\n {2}active {7}1\n {2}unsubscribed 1\n {2}bounced {6}1\n {2}complained {3}1\n {2}pending {6}1\n/,
+    );
+    expect(run.stdout).toContain(
+      '\n  forgotten    1 (erased; only a hash is kept, so they are never mailed; not counted)\n',
+    );
+    expect(run.stdout).toContain('\n  expired sign-ups (not counted, may be purged): 1\n');
+  });
+});
+
+describe('digest subscribers forget', () => {
+  it('erases the address, keeps its hash, and says so with the address masked', async () => {
+    const store = mixedList();
+
+    const run = await runDigest(['subscribers', 'forget', 'Ana@Example.org', '--subscribers', store]);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(
+      `Forgot a***@example.org: its row in ${store} is erased, and only a hash of the address is kept so it is never mailed or added again.\n`,
+    );
+    const text = readFileSync(store, 'utf8');
+    expect(text).not.toContain('ana@');
+    expect(text).toContain(`\n${forgottenKey('ana@example.org')},forgotten,,`);
+  });
+
+  it('says when the address was not on the list, keeps its hash all the same, and exits 0', async () => {
+    const store = mixedList();
+
+    const run = await runDigest(['subscribers', 'forget', 'hal@example.org', '--subscribers', store]);
+    const add = await runDigest(['subscribers', 'add', 'hal@example.org', '--subscribers', store]);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(
+      `h***@example.org was not on the list ${store}: a hash of the address is kept anyway, so it is never mailed or added.\n`,
+    );
+    expect(add.stdout).toContain('h***@example.org unsubscribed, bounced, complained, was forgotten');
+    expect(readFileSync(store, 'utf8')).not.toContain('hal@');
+  });
+
+  it('never prints the address in clear', async () => {
+    const store = mixedList();
+    const runs = [
+      await runDigest(['subscribers', 'forget', 'ben@example.com', '--subscribers', store]),
+      await runDigest(['subscribers', 'forget', 'ben@example.com', '--subscribers', store]),
+      await runDigest(['subscribers', 'forget', 'not-an-address', '--subscribers', store]),
+    ];
+
+    expect(runs.map((run) => run.code)).toEqual([0, 0, 2]);
+    expect(runs.map((run) => run.stdout + run.stderr).join('\n')).not.toMatch(/ben@|not-an-address/);
+  });
+});
+
+describe('digest subscribers export', () => {
+  it('writes every row as formula-safe CSV to stdout, forgotten entries included', async () => {
+    const store = mixedList();
+    await runDigest([
+      'subscribers',
+      'add',
+      'ivy@example.org',
+      '--name',
+      '=HYPERLINK("x")',
+      '--subscribers',
+      store,
+    ]);
+
+    const run = await runDigest(['subscribers', 'export', '--subscribers', store]);
+
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines[0]).toBe(HEADER);
+    expect(lines.map((line) => line.split(',')[0])).toEqual([
+      'email',
+      'ana@example.org',
+      'ben@example.com',
+      'chen@example.net',
+      'dara@example.ie',
+      'eve@example.org',
+      'fay@example.org',
+      forgottenKey('gus@example.org'),
+      'ivy@example.org',
+    ]);
+    expect(lines[8]).toMatch(/^ivy@example\.org,active,"'=HYPERLINK\(""x""\)",/);
+  });
+
+  it('writes only one status with --status', async () => {
+    const run = await runDigest([
+      'subscribers',
+      'export',
+      '--status',
+      'pending',
+      '--subscribers',
+      mixedList(),
+    ]);
+
+    expect(run.stdout.trim().split('\n')).toEqual([
+      HEADER,
+      expect.stringMatching(/^eve@example\.org,pending,Eve,/),
+      expect.stringMatching(/^fay@example\.org,pending,,/),
+    ]);
+  });
+
+  it('writes --out readable by its owner only, and says how many rows, addresses not shown', async () => {
+    const folder = temporaryFolder();
+    const out = join(folder, 'export.csv');
+    writeFileSync(out, 'an older export\n', { mode: 0o644 });
+
+    const run = await runDigest(['subscribers', 'export', '--out', out, '--subscribers', mixedList()]);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Exported 7 rows of .* to .*export\.csv \(readable by you only\)\.\n$/);
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    expect(readFileSync(out, 'utf8').split('\n')).toHaveLength(9);
+    expect(readdirSync(folder)).toEqual(['export.csv']);
+  });
+
+  it('refuses to export over the list itself', async () => {
+    const store = mixedList();
+    const before = readFileSync(store, 'utf8');
+
+    const run = await runDigest(['subscribers', 'export', '--out', store, '--subscribers', store]);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      `digest: --out ${store} is the subscriber list itself: give another file to export to\n`,
+    );
+    expect(readFileSync(store, 'utf8')).toBe(before);
+  });
+});
+
+describe('digest send and sign-ups', () => {
+  it('mails only active subscribers, and counts pending sign-ups and forgotten addresses apart', async () => {
+    const digest = builtDigest();
+
+    const run = await runDigest(['send', '--digest', digest, '--subscribers', mixedList()]);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/\n {2}sent {17}1\n/);
+    expect(run.stdout).toContain(
+      '\n  suppressed           4 (1 unsubscribed, 1 bounced, 1 complained, 1 forgotten)\n',
+    );
+    expect(run.stdout).toContain('\n  pending sign-ups     2 (not confirmed yet, so not mailed)');
+    expect(readdirSync(join(digest, 'outbox'))).toEqual([expect.stringMatching(/^ana/)]);
+  });
+});
