@@ -1,9 +1,10 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forgottenKey } from '../../src/core/delivery/subscriber.js';
 import { temporaryFolder } from '../helpers/briefings.js';
 import { runDigest } from '../helpers/cli.js';
+import { type LocalDynamo, startLocalDynamo } from '../helpers/dynalite.js';
 import { builtDigest } from '../helpers/sending.js';
 
 const HEADER = 'email,status,name,created_at,updated_at';
@@ -177,5 +178,47 @@ describe('digest send and sign-ups', () => {
     );
     expect(run.stdout).toContain('\n  pending sign-ups     2 (not confirmed yet, so not mailed)');
     expect(readdirSync(join(digest, 'outbox'))).toEqual([expect.stringMatching(/^ana/)]);
+  });
+});
+
+describe('digest subscribers on DynamoDB', () => {
+  let dynamo: LocalDynamo;
+  beforeAll(async () => {
+    dynamo = await startLocalDynamo();
+    await dynamo.createSubscribersTable('subscribers');
+  });
+  afterAll(async () => {
+    await dynamo?.close();
+  });
+  const digest = (...args: string[]) =>
+    runDigest(
+      [
+        'subscribers',
+        ...args,
+        '--subscribers',
+        'dynamodb://subscribers',
+        '--dynamodb-endpoint',
+        dynamo.endpoint,
+      ],
+      { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_REGION: 'us-east-1' },
+    );
+
+  it('forgets an address, keeps it off the list, and counts and exports only its hash', async () => {
+    await digest('add', 'ana@example.org', '--name', 'Ana');
+    await digest('add', 'ben@example.com');
+
+    const forgot = await digest('forget', 'ana@example.org');
+    const added = await digest('add', 'ana@example.org');
+    const count = await digest('count');
+    const exported = await digest('export');
+
+    expect(forgot.stdout).toBe(
+      'Forgot a***@example.org: its row in dynamodb://subscribers is erased, and only a hash of the address is kept so it is never mailed or added again.\n',
+    );
+    expect(added.stdout).toContain('a***@example.org unsubscribed, bounced, complained, was forgotten');
+    expect(count.stdout).toMatch(/^1 subscriber in dynamodb:\/\/subscribers:\n {2}active {7}1\n/);
+    expect(count.stdout).toContain('\n  forgotten    1 (');
+    expect(exported.stdout).not.toContain('ana@');
+    expect(exported.stdout).toContain(`\n${forgottenKey('ana@example.org')},forgotten,,`);
   });
 });
