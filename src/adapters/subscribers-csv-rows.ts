@@ -14,11 +14,12 @@ import { type CsvRecord, csvLine, readCsvRecords } from './csv.js';
 export const COLUMNS = ['email', 'status', 'name', 'created_at', 'updated_at'] as const;
 export type Column = (typeof COLUMNS)[number];
 /**
- * A pending sign-up's confirmation link (its nonce) and when it was sent. A file gets these
- * columns only when the first confirmation is written, so a list that never takes sign-ups keeps
- * its five columns (and files written before them read as they always did).
+ * A pending sign-up's confirmation link (its nonce), when it was sent, and, for a sign-up that may
+ * be purged (see `mayPurgeSignup`), when its confirmation expires. A file gets these columns only
+ * when the first confirmation is written, so a list that never takes sign-ups keeps its five
+ * columns (and files written before them read as they always did).
  */
-export const CONFIRMATION_COLUMNS = ['confirm_nonce', 'confirm_sent_at'] as const;
+export const CONFIRMATION_COLUMNS = ['confirm_nonce', 'confirm_sent_at', 'pending_expires_at'] as const;
 export type ConfirmationColumn = (typeof CONFIRMATION_COLUMNS)[number];
 
 /** Where each column is: the file's own header, with any missing known column added at its end. */
@@ -46,7 +47,13 @@ export const NEW_FILE: Layout = {
  * never mailed, and its address (when one can be read) counts as suppressed.
  */
 export type StoreRow =
-  | { kind: 'subscriber'; subscriber: Subscriber; cells: string[] }
+  | {
+      kind: 'subscriber';
+      subscriber: Subscriber;
+      cells: string[];
+      /** A pending sign-up that may be purged: when its confirmation expires. */
+      expiresAt?: string;
+    }
   | { kind: 'held'; line: number; raw: string; reason: string; email?: string; cells?: string[] };
 
 export function addressOf(row: StoreRow): string | undefined {
@@ -165,6 +172,7 @@ export function readRow(record: CsvRecord, layout: Layout, fallbackTime: string)
   }
   const nonce = cell('confirm_nonce');
   const sentAt = cell('confirm_sent_at');
+  const expiresAt = status === 'pending' ? cell('pending_expires_at') : '';
   return {
     kind: 'subscriber',
     subscriber: {
@@ -176,6 +184,7 @@ export function readRow(record: CsvRecord, layout: Layout, fallbackTime: string)
       ...(status === 'pending' && nonce && sentAt ? { confirmation: { nonce, sentAt } } : {}),
     },
     cells: kept,
+    ...(expiresAt ? { expiresAt } : {}),
   };
 }
 
@@ -192,10 +201,10 @@ export function withStatus(
   path: string,
 ): StoreRow {
   if (row.kind === 'subscriber') {
-    // A confirmation belongs to a pending sign-up only.
-    const { confirmation, ...rest } = row.subscriber;
-    const kept = status === 'pending' && confirmation ? { confirmation } : {};
-    return { ...row, subscriber: { ...rest, status, updatedAt: now, ...kept } };
+    // A confirmation, and with it any purge, belongs to a pending sign-up only.
+    if (status === 'pending') return { ...row, subscriber: { ...row.subscriber, status, updatedAt: now } };
+    const { confirmation: _confirmation, ...rest } = row.subscriber;
+    return { kind: 'subscriber', subscriber: { ...rest, status, updatedAt: now }, cells: row.cells };
   }
   if (!row.cells || !row.email) {
     throw new DigestError(
@@ -234,8 +243,9 @@ export async function* fileLines(layout: Layout, rows: AsyncIterable<StoreRow>):
       updated_at: subscriber.updatedAt,
       confirm_nonce: confirmation?.nonce ?? '',
       confirm_sent_at: confirmation?.sentAt ?? '',
+      pending_expires_at: subscriber.status === 'pending' ? (row.expiresAt ?? '') : '',
     };
-    if (confirmation && layout.at.confirm_nonce === undefined)
+    if ((confirmation || row.expiresAt) && layout.at.confirm_nonce === undefined)
       throw new Error(
         'a confirmation is written only with the confirmation columns: see withConfirmationColumns',
       );

@@ -2,9 +2,11 @@ import { rm, stat } from 'node:fs/promises';
 import { maskAddress } from '../core/delivery/address.js';
 import {
   checkUpdateWrite,
+  confirmationExpiry,
   forgottenKey,
   type ImportOutcome,
   type ImportRow,
+  mayPurgeSignup,
   type Subscriber,
   SubscriberHeldError,
   type SubscriberStatus,
@@ -134,7 +136,7 @@ export class CsvSubscriberStore implements SubscriberStore {
   ): Promise<T> {
     return this.changing(async () => {
       const key = forgottenKey(email);
-      let existing: Subscriber | undefined;
+      let existing: (StoreRow & { kind: 'subscriber' }) | undefined;
       let entry: Subscriber | undefined;
       for await (const row of (await this.open())?.rows ?? []) {
         if (row.kind === 'held' && (row.email === email || row.email === key)) {
@@ -144,17 +146,28 @@ export class CsvSubscriberStore implements SubscriberStore {
         }
         if (row.kind !== 'subscriber') continue;
         // A hand-edited file may list an address twice: if any of its rows is suppressed, the address is.
-        if (row.subscriber.email === email && (!existing || existing.status === 'active'))
-          existing = row.subscriber;
+        if (row.subscriber.email === email && (!existing || existing.subscriber.status === 'active'))
+          existing = row;
         if (row.subscriber.email === key) entry = row.subscriber;
       }
-      const { write, result } = change(existing ?? entry);
+      const { write, result } = change(existing?.subscriber ?? entry);
       if (!write) return result;
       checkUpdateWrite(email, write);
+      const before = existing && {
+        status: existing.subscriber.status,
+        mayPurge: existing.expiresAt !== undefined,
+      };
+      const expiry = mayPurgeSignup(before) ? confirmationExpiry(write) : undefined;
+      const written: StoreRow = {
+        kind: 'subscriber',
+        subscriber: write,
+        cells: [],
+        ...(expiry ? { expiresAt: expiry.toISOString() } : {}),
+      };
       // The rows were reported in the first pass already.
       const file = await this.open(false);
       const base = file?.layout ?? NEW_FILE;
-      const layout = write.confirmation ? withConfirmationColumns(base) : base;
+      const layout = write.confirmation || expiry ? withConfirmationColumns(base) : base;
       if (file) await checkHeaderCanGrow(this.path, layout);
       const rows = file?.rows ?? empty();
       const updated = (async function* (): AsyncIterable<StoreRow> {
@@ -163,14 +176,10 @@ export class CsvSubscriberStore implements SubscriberStore {
           if (addressOf(row) !== email) yield row;
           else {
             found = true;
-            yield {
-              kind: 'subscriber',
-              subscriber: write,
-              cells: row.kind === 'subscriber' ? row.cells : [],
-            };
+            yield { ...written, cells: row.kind === 'subscriber' ? row.cells : [] };
           }
         }
-        if (!found) yield { kind: 'subscriber', subscriber: write, cells: [] };
+        if (!found) yield written;
       })();
       await replaceFile(this.path, fileLines(layout, updated));
       return result;
@@ -210,6 +219,30 @@ export class CsvSubscriberStore implements SubscriberStore {
       })();
       await replaceFile(this.path, fileLines(layout, erased));
       return found;
+    });
+  }
+
+  /** One rewrite under the lock, without the expired sign-ups that may be purged. */
+  async purgeExpired(now: Date): Promise<number> {
+    return this.changing(async () => {
+      const file = await this.open();
+      if (!file) return 0;
+      await checkHeaderCanGrow(this.path, file.layout);
+      let purged = 0;
+      const rows = file.rows;
+      const kept = (async function* (): AsyncIterable<StoreRow> {
+        for await (const row of rows) {
+          const expired =
+            row.kind === 'subscriber' &&
+            row.subscriber.status === 'pending' &&
+            row.expiresAt !== undefined &&
+            Date.parse(row.expiresAt) < now.getTime();
+          if (expired) purged++;
+          else yield row;
+        }
+      })();
+      await replaceFile(this.path, fileLines(file.layout, kept));
+      return purged;
     });
   }
 

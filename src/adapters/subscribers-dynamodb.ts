@@ -12,12 +12,13 @@ import {
 import { forEachConcurrent } from '../core/concurrency.js';
 import { maskAddress } from '../core/delivery/address.js';
 import {
-  CONFIRMATION_DAYS,
   checkUpdateWrite,
+  confirmationExpiry,
   forgottenKey,
   type ImportOutcome,
   type ImportRow,
   knownStatus,
+  mayPurgeSignup,
   mergeImport,
   type Subscriber,
   SubscriberHeldError,
@@ -30,9 +31,10 @@ import { conditionally, dynamoError, explained, isConditionFailure } from './dyn
 
 /**
  * The attribute DynamoDB's time to live reads (epoch seconds; the CDK stack enables TTL on it): a
- * pending sign-up of an address that was not on the list carries the time its confirmation
- * expires, so DynamoDB deletes it some time after. Every other item has none: an address that
- * had unsubscribed and signs up again stays, so its unsubscribe is never forgotten.
+ * pending sign-up that may be purged (see `mayPurgeSignup`: the address was not on the list)
+ * carries the time its confirmation expires, so DynamoDB deletes it some time after. Every other
+ * item has none: an address that had unsubscribed and signs up again stays, so its unsubscribe is
+ * never forgotten.
  */
 export const PENDING_EXPIRES_AT = 'pendingExpiresAt';
 /** Counts the item's changes; a change is written only if the count is still the one it read. */
@@ -179,6 +181,43 @@ export class DynamoSubscriberStore implements SubscriberStore {
     return Attributes !== undefined;
   }
 
+  /**
+   * What the table's time to live does some time after, at once: each pending item whose
+   * `PENDING_EXPIRES_AT` has passed is deleted, on the condition that it still has (a sign-up
+   * since then moved it).
+   */
+  async purgeExpired(now: Date): Promise<number> {
+    const condition = {
+      ConditionExpression: '#status = :pending AND #expires < :now',
+      ExpressionAttributeNames: { '#status': 'status', '#expires': PENDING_EXPIRES_AT },
+      ExpressionAttributeValues: { ':pending': 'pending', ':now': Math.floor(now.getTime() / 1000) },
+    };
+    let purged = 0;
+    try {
+      const pages = paginateScan(
+        { client: this.client },
+        {
+          TableName: this.table,
+          ProjectionExpression: 'email',
+          FilterExpression: condition.ConditionExpression,
+          ExpressionAttributeNames: condition.ExpressionAttributeNames,
+          ExpressionAttributeValues: condition.ExpressionAttributeValues,
+        },
+      );
+      for await (const page of pages) {
+        await forEachConcurrent(page.Items ?? [], this.concurrency, async ({ email }) => {
+          const deleted = await conditionally(this.table, () =>
+            this.client.send(new DeleteCommand({ TableName: this.table, Key: { email }, ...condition })),
+          );
+          if (deleted) purged++;
+        });
+      }
+    } catch (error) {
+      throw error instanceof DigestError ? error : dynamoError(error, this.table);
+    }
+    return purged;
+  }
+
   async close(): Promise<void> {}
 
   private async item(email: string): Promise<Record<string, unknown> | undefined> {
@@ -229,8 +268,10 @@ export class DynamoSubscriberStore implements SubscriberStore {
   /** Writes a change of an existing item if its revision is still the one read. */
   private rewrite(subscriber: Subscriber, read: Record<string, unknown>): Promise<boolean> {
     const revision = typeof read[REVISION] === 'number' ? read[REVISION] : undefined;
-    // Only a sign-up of an address that was not on the list expires (see PENDING_EXPIRES_AT).
-    const expires = read.status === 'pending' && read[PENDING_EXPIRES_AT] !== undefined;
+    const expires = mayPurgeSignup({
+      status: String(read.status),
+      mayPurge: read[PENDING_EXPIRES_AT] !== undefined,
+    });
     return conditionally(this.table, () =>
       this.client.send(
         new UpdateCommand({
@@ -261,7 +302,11 @@ export class DynamoSubscriberStore implements SubscriberStore {
         new UpdateCommand({
           TableName: this.table,
           Key: { email: subscriber.email },
-          ...changeOf(subscriber, { condition: 'attribute_not_exists(email)', revision: 1, expires: true }),
+          ...changeOf(subscriber, {
+            condition: 'attribute_not_exists(email)',
+            revision: 1,
+            expires: mayPurgeSignup(undefined),
+          }),
         }),
       ),
     );
@@ -326,10 +371,10 @@ function changeOf(
     values[':nonce'] = confirmation.nonce;
     values[':sentAt'] = confirmation.sentAt;
   } else remove.push('confirmationNonce', 'confirmationSentAt');
-  const expires = confirmation && Date.parse(confirmation.sentAt) + CONFIRMATION_DAYS * 86_400_000;
-  if (options.expires && expires && Number.isFinite(expires)) {
+  const expiry = options.expires ? confirmationExpiry(subscriber) : undefined;
+  if (expiry) {
     set.push(`${PENDING_EXPIRES_AT} = :expires`);
-    values[':expires'] = Math.floor(expires / 1000);
+    values[':expires'] = Math.floor(expiry.getTime() / 1000);
   } else remove.push(PENDING_EXPIRES_AT);
   return {
     UpdateExpression: `SET ${set.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`,

@@ -101,6 +101,7 @@ export const SUBSCRIBERS_COMMANDS = [
   'unsubscribe',
   'forget',
   'count',
+  'purge-pending',
 ] as const;
 export type SubscribersCommandName = (typeof SUBSCRIBERS_COMMANDS)[number];
 
@@ -165,6 +166,13 @@ export function describeSubscribers(program: Command): Record<SubscribersCommand
       group
         .command('count')
         .description('count subscribers by status, expired sign-ups and forgotten addresses'),
+    ),
+    'purge-pending': onStore(
+      group
+        .command('purge-pending')
+        .description(
+          'delete the sign-ups whose confirmation expired (never one of an address that was on the list before)',
+        ),
     ),
   };
 }

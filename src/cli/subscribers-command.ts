@@ -53,6 +53,7 @@ export async function runSubscribers(
     unsubscribe: () => run.unsubscribe(argument),
     forget: () => run.forget(argument),
     count: () => run.count(),
+    'purge-pending': () => run.purgePending(),
   }[name]();
 }
 
@@ -199,6 +200,13 @@ class SubscribersRun {
         `  expired sign-ups (not counted, may be purged): ${number(counts.expired)}`,
         ...held.lines(`${rows(held.count)} kept as found and not mailed:`),
       ].join('\n'),
+    );
+  }
+
+  async purgePending(): Promise<void> {
+    const purged = await this.withStore((store) => store.purgeExpired(new Date()));
+    this.io.out(
+      `Purged ${number(purged)} expired ${purged === 1 ? 'sign-up' : 'sign-ups'} from ${this.settings.subscribers}; an expired sign-up of an address that was on the list before stays, so its earlier status is kept.`,
     );
   }
 

@@ -165,6 +165,34 @@ describe('digest subscribers export', () => {
   });
 });
 
+describe('digest subscribers purge-pending', () => {
+  it('deletes the expired sign-ups that may be purged, and says how many', async () => {
+    const store = join(temporaryFolder(), 'subscribers.csv');
+    const columns = `${HEADER},confirm_nonce,confirm_sent_at,pending_expires_at`;
+    writeFileSync(
+      store,
+      `${[
+        columns,
+        `ana@example.org,active,Ana,${JAN},${JAN},,,`,
+        `eve@example.org,pending,,${longAgo},${longAgo},nonce-1,${longAgo},2026-01-08T00:00:00.000Z`,
+        `fay@example.org,pending,,${longAgo},${longAgo},nonce-2,${longAgo},`,
+      ].join('\n')}\n`,
+    );
+
+    const run = await runDigest(['subscribers', 'purge-pending', '--subscribers', store]);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(
+      `Purged 1 expired sign-up from ${store}; an expired sign-up of an address that was on the list before stays, so its earlier status is kept.\n`,
+    );
+    expect(
+      readFileSync(store, 'utf8')
+        .split('\n')
+        .map((line) => line.split(',')[0]),
+    ).toEqual(['email', 'ana@example.org', 'fay@example.org', '']);
+  });
+});
+
 describe('digest send and sign-ups', () => {
   it('mails only active subscribers, and counts pending sign-ups and forgotten addresses apart', async () => {
     const digest = builtDigest();

@@ -16,6 +16,7 @@ import { temporaryFolder } from '../helpers/briefings.js';
 const HEADER = 'email,status,name,created_at,updated_at';
 const JAN = '2026-01-01T00:00:00.000Z';
 const NOW = new Date('2026-11-23T08:00:00.000Z');
+const EXPIRY = '2026-11-30T08:00:00.000Z';
 
 function storeFile(lines: string[]): string {
   const path = join(temporaryFolder(), 'subscribers.csv');
@@ -61,6 +62,7 @@ describe('CsvSubscriberStore sign-ups (update)', () => {
 
     const signed = await signUp(store, 'eve@example.org', 'nonce-1');
     const pending = await store.get('eve@example.org');
+    const pendingLine = readFileSync(path, 'utf8').split('\n')[1];
     const first = await confirm(store, 'eve@example.org', 'nonce-1');
     const again = await confirm(store, 'eve@example.org', 'nonce-1');
 
@@ -79,8 +81,11 @@ describe('CsvSubscriberStore sign-ups (update)', () => {
       createdAt: NOW.toISOString(),
       updatedAt: NOW.toISOString(),
     });
+    expect(pendingLine).toBe(
+      `eve@example.org,pending,,${NOW.toISOString()},${NOW.toISOString()},nonce-1,${NOW.toISOString()},${EXPIRY}`,
+    );
     expect(readFileSync(path, 'utf8').split('\n')[1]).toBe(
-      `eve@example.org,active,,${NOW.toISOString()},${NOW.toISOString()},,`,
+      `eve@example.org,active,,${NOW.toISOString()},${NOW.toISOString()},,,`,
     );
   });
 
@@ -123,10 +128,11 @@ describe('CsvSubscriberStore sign-ups (update)', () => {
 
     expect(afterUnsubscribe).toBe(HEADER);
     const lines = readFileSync(path, 'utf8').split('\n');
-    expect(lines[0]).toBe(`${HEADER},confirm_nonce,confirm_sent_at`);
+    expect(lines[0]).toBe(`${HEADER},confirm_nonce,confirm_sent_at,pending_expires_at`);
     // A nonce may start with "-" (base64url): the cell is formula-safe, and reads back the same.
+    // No expiry: purging the sign-up would forget that the address had unsubscribed.
     expect(lines[1]).toBe(
-      `ana@example.org,pending,Ana,${JAN},${NOW.toISOString()},'-nonce=,${NOW.toISOString()}`,
+      `ana@example.org,pending,Ana,${JAN},${NOW.toISOString()},'-nonce=,${NOW.toISOString()},`,
     );
     expect((await store.get('ana@example.org'))?.confirmation).toEqual({
       nonce: '-nonce=',
@@ -251,8 +257,8 @@ describe('CsvSubscriberStore erasing (forget)', () => {
     const lines = readFileSync(path, 'utf8').split('\n');
     expect(lines.slice(2, 5)).toEqual(held);
     expect(lines.slice(5, 7)).toEqual([
-      `fay@example.org,active,,${NOW.toISOString()},${NOW.toISOString()},,`,
-      `${forgottenKey('eve@example.org')},forgotten,,${NOW.toISOString()},${NOW.toISOString()},,`,
+      `fay@example.org,active,,${NOW.toISOString()},${NOW.toISOString()},,,`,
+      `${forgottenKey('eve@example.org')},forgotten,,${NOW.toISOString()},${NOW.toISOString()},,,`,
     ]);
   });
 
@@ -264,7 +270,7 @@ describe('CsvSubscriberStore erasing (forget)', () => {
     const before = readFileSync(path, 'utf8');
 
     await expect(signUp(new CsvSubscriberStore(path), 'eve@example.org', 'nonce-1')).rejects.toThrow(
-      `${path} line 2 has more cells than the header, which needs the columns confirm_nonce, confirm_sent_at added`,
+      `${path} line 2 has more cells than the header, which needs the columns confirm_nonce, confirm_sent_at, pending_expires_at added`,
     );
     expect(readFileSync(path, 'utf8')).toBe(before);
   });
@@ -294,5 +300,35 @@ describe('CsvSubscriberStore erasing (forget)', () => {
       'a forgotten entry whose status is not "forgotten" — kept as it is and not mailed',
     );
     expect(imported).toEqual({ 'ana@example.org': 'kept-suppressed' });
+  });
+});
+
+describe('CsvSubscriberStore purging expired sign-ups', () => {
+  const days = (count: number) => new Date(NOW.getTime() + count * 86_400_000);
+
+  it('purges an expired sign-up of a new address, and keeps one of an address that had unsubscribed', async () => {
+    const path = storeFile([HEADER, `ana@example.org,unsubscribed,Ana,${JAN},${JAN}`]);
+    const store = new CsvSubscriberStore(path);
+    await signUp(store, 'ana@example.org', 'nonce-1');
+    await signUp(store, 'eve@example.org', 'nonce-2');
+
+    const early = await store.purgeExpired(days(6));
+    const late = await store.purgeExpired(days(8));
+
+    expect([early, late]).toEqual([0, 1]);
+    expect(await store.get('eve@example.org')).toBeUndefined();
+    expect(await store.get('ana@example.org')).toMatchObject({ status: 'pending', name: 'Ana' });
+  });
+
+  it('counts the days from the last confirmation sent, and never purges a confirmed address', async () => {
+    const store = new CsvSubscriberStore(join(temporaryFolder(), 'subscribers.csv'));
+    await signUp(store, 'eve@example.org', 'nonce-1');
+    await signUp(store, 'eve@example.org', 'nonce-2', days(6));
+    await signUp(store, 'fay@example.org', 'nonce-3');
+    await confirm(store, 'fay@example.org', 'nonce-3');
+
+    expect(await store.purgeExpired(days(8))).toBe(0);
+    expect(await store.purgeExpired(days(14))).toBe(1);
+    expect((await collect(store.all())).map((subscriber) => subscriber.email)).toEqual(['fay@example.org']);
   });
 });

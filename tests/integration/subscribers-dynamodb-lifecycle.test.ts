@@ -290,3 +290,24 @@ describe('DynamoSubscriberStore erasing (forget)', () => {
     client.destroy();
   });
 });
+
+describe('DynamoSubscriberStore purging expired sign-ups', () => {
+  const days = (count: number) => new Date(NOW.getTime() + count * 86_400_000);
+
+  it('purges at once what the time to live would, and keeps an expired sign-up of an address that had unsubscribed', async () => {
+    const { store, table } = await freshStore();
+    await put(table, { email: 'ana@example.org', status: 'unsubscribed', createdAt: JAN, updatedAt: JAN });
+    await signUp(store, 'ana@example.org', 'nonce-1');
+    await signUp(store, 'eve@example.org', 'nonce-2');
+    await signUp(store, 'fay@example.org', 'nonce-3');
+    await confirm(store, 'fay@example.org', 'nonce-3');
+
+    const early = await store.purgeExpired(days(6));
+    const late = await store.purgeExpired(days(8));
+
+    expect([early, late]).toEqual([0, 1]);
+    expect(await itemOf(table, 'eve@example.org')).toBeUndefined();
+    expect(await itemOf(table, 'ana@example.org')).toMatchObject({ status: 'pending' });
+    expect(await itemOf(table, 'fay@example.org')).toMatchObject({ status: 'active' });
+  });
+});

@@ -84,6 +84,24 @@ export function isExpiredPending(subscriber: Subscriber, now: Date): boolean {
   return now.getTime() - sent > CONFIRMATION_DAYS * 86_400_000;
 }
 
+/** When a pending sign-up's confirmation expires; undefined for any other status, or without a confirmation. */
+export function confirmationExpiry(subscriber: Subscriber): Date | undefined {
+  if (subscriber.status !== 'pending' || !subscriber.confirmation) return undefined;
+  const sent = Date.parse(subscriber.confirmation.sentAt);
+  return Number.isFinite(sent) ? new Date(sent + CONFIRMATION_DAYS * 86_400_000) : undefined;
+}
+
+/**
+ * Whether a pending sign-up may be purged (deleted) once its confirmation expires, from the row
+ * the address had before it: only when it had none (an erased address's entry stays either way),
+ * or was a sign-up that could be purged already. An address that had unsubscribed, or had any
+ * other status, and signs up again is never purged: that would forget the earlier status, and a
+ * later import would bring it back.
+ */
+export function mayPurgeSignup(before: { status: string; mayPurge: boolean } | undefined): boolean {
+  return before === undefined || (before.status === 'pending' && before.mayPurge);
+}
+
 /**
  * What a sign-up on the public form does to an address:
  * - new, or unsubscribed earlier: `pending`, and a confirmation is sent;
@@ -248,5 +266,10 @@ export interface SubscriberStore {
    * not on the list (an entry is still written, so it is never mailed).
    */
   forget(email: string, now: string): Promise<boolean>;
+  /**
+   * Deletes the pending sign-ups whose confirmation expired before `now` and that may be purged
+   * (see `mayPurgeSignup`); returns how many.
+   */
+  purgeExpired(now: Date): Promise<number>;
   close(): Promise<void>;
 }
