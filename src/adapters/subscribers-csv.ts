@@ -45,8 +45,9 @@ export interface CsvStoreOptions {
 
 /**
  * Subscribers in a local CSV file (`email,status,name,created_at,updated_at`, and
- * `confirm_nonce,confirm_sent_at` once a sign-up is pending; only `email` is required). An erased
- * address leaves a `forgotten` row keyed by its hash (see `forgottenKey`). Reading streams the file. Every change takes the file's lock (`FILE.lock`), so one
+ * `confirm_nonce,confirm_sent_at,pending_expires_at` once a sign-up is pending; only `email` is
+ * required). An erased address leaves a `forgotten` row keyed by its hash (see `forgottenKey`).
+ * Reading streams the file. Every change takes the file's lock (`FILE.lock`), so one
  * process changes it at a time and an unsubscribe during a long import waits for it instead of
  * being overwritten; the new list is written beside the old one and renamed over it once flushed
  * to disk, so a crash or `kill -9` leaves the old list or the new one, never half of one. Imports

@@ -1,7 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoSubscriberStore, PENDING_EXPIRES_AT } from '../../src/adapters/subscribers-dynamodb.js';
+import { DynamoSubscriberStore } from '../../src/adapters/subscribers-dynamodb.js';
+import { PENDING_EXPIRES_AT } from '../../src/adapters/subscribers-dynamodb-items.js';
 import {
   CONFIRMATION_DAYS,
   decideConfirmation,
