@@ -1,6 +1,7 @@
-import { realpath } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { csvLine } from '../adapters/csv.js';
+import type { LineFile } from '../adapters/fs-output.js';
 import type { InvalidRow } from '../adapters/subscribers-csv.js';
 import { maskAddress, normalizeAddress } from '../core/delivery/address.js';
 import {
@@ -116,9 +117,8 @@ class SubscribersRun {
    * The header goes out once the store has answered: a missing store is an error, not an empty export.
    */
   async export(status: SubscriberStatus | undefined, out?: string): Promise<void> {
-    if (out) await this.refuseToOverwriteTheStore(out);
     const { io, settings } = this;
-    const file = out ? await (await import('../adapters/fs-output.js')).openPrivateLineFile(out) : undefined;
+    const file = out ? await this.openOut(out) : undefined;
     const write = file ? (line: string) => file.write(line) : async (line: string) => io.out(line);
     const held = new RowReport();
     let header = false;
@@ -163,6 +163,7 @@ class SubscribersRun {
 
   async forget(email: string): Promise<void> {
     const address = validAddress(email);
+    await this.checkStoreExists();
     const found = await this.withStore((store) => store.forget(address, new Date().toISOString()));
     const masked = maskAddress(address);
     this.io.out(
@@ -226,13 +227,35 @@ class SubscribersRun {
     }
   }
 
-  /** An export written over the CSV store would replace the list with less than it holds. */
-  private async refuseToOverwriteTheStore(out: string): Promise<void> {
+  /**
+   * The file `--out` names, checked first: an export written over the CSV store would replace the
+   * list with less than it holds.
+   */
+  private async openOut(out: string): Promise<LineFile> {
     const store = this.settings.subscribers;
-    if (store.startsWith('dynamodb:')) return;
     const where = (path: string) => realpath(path).catch(() => resolve(path));
-    if ((await where(out)) === (await where(store)))
+    if (!store.startsWith('dynamodb:') && (await where(out)) === (await where(store)))
       throw new UsageError(`--out ${out} is the subscriber list itself: give another file to export to`);
+    if ((await stat(out).catch(() => undefined))?.isDirectory())
+      throw new UsageError(`--out ${out} is a folder: give the path of a file to export to`);
+    const { openPrivateLineFile } = await import('../adapters/fs-output.js');
+    try {
+      return await openPrivateLineFile(out);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT')
+        throw new DigestError(`--out ${out}: its folder does not exist: create it, or give another path`);
+      if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
+        throw new DigestError(`--out ${out}: cannot write there (${code}): check the folder's permissions`);
+      throw error;
+    }
+  }
+
+  /** Erasing on a list that is not there would start a new one: more likely a mistyped --subscribers. */
+  private async checkStoreExists(): Promise<void> {
+    const store = this.settings.subscribers;
+    if (store.startsWith('dynamodb:') || (await stat(store).catch(() => undefined))) return;
+    throw new DigestError(`subscribers file not found: ${store}: check --subscribers`);
   }
 }
 

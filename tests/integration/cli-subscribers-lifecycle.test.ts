@@ -75,6 +75,16 @@ describe('digest subscribers forget', () => {
     expect(readFileSync(store, 'utf8')).not.toContain('hal@');
   });
 
+  it('erases nothing and starts no new list when the list is not there', async () => {
+    const store = join(temporaryFolder(), 'typo.csv');
+
+    const run = await runDigest(['subscribers', 'forget', 'ana@example.org', '--subscribers', store]);
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(`digest: subscribers file not found: ${store}: check --subscribers\n`);
+    expect(() => statSync(store)).toThrow();
+  });
+
   it('never prints the address in clear', async () => {
     const store = mixedList();
     const runs = [
@@ -149,6 +159,23 @@ describe('digest subscribers export', () => {
     expect(statSync(out).mode & 0o777).toBe(0o600);
     expect(readFileSync(out, 'utf8').split('\n')).toHaveLength(9);
     expect(readdirSync(folder)).toEqual(['export.csv']);
+  });
+
+  it('says in one line what to do about an --out it cannot write', async () => {
+    const store = mixedList();
+    const folder = temporaryFolder();
+    const missing = join(folder, 'no-such-folder', 'export.csv');
+
+    const runs = [
+      await runDigest(['subscribers', 'export', '--out', missing, '--subscribers', store]),
+      await runDigest(['subscribers', 'export', '--out', folder, '--subscribers', store]),
+    ];
+
+    expect(runs.map((run) => [run.code, run.stderr])).toEqual([
+      [1, `digest: --out ${missing}: its folder does not exist: create it, or give another path\n`],
+      [2, `digest: --out ${folder} is a folder: give the path of a file to export to\n`],
+    ]);
+    expect(readdirSync(folder)).toEqual([]);
   });
 
   it('refuses to export over the list itself', async () => {
