@@ -46,7 +46,15 @@ export class PublicEndpoint extends StackPart {
     });
     this.url = this.fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
     storage.allowObjects(this.fn, ['s3:GetObject'], ARCHIVE);
-    storage.subscribers.grant(this.fn, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+    // Sign-ups and confirmations read, create and update one address; a sign-up that meets an
+    // erasure half way deletes the row it just made.
+    storage.subscribers.grant(
+      this.fn,
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+    );
     storage.rateLimits.grant(this.fn, 'dynamodb:UpdateItem');
     storage.secret.grantRead(this.fn);
   }

@@ -2,6 +2,7 @@
 // holds as it is), and how rows become lines again.
 import { maskAddress, normalizeAddress } from '../core/delivery/address.js';
 import {
+  isForgottenKey,
   knownStatus,
   type Subscriber,
   type SubscriberStatus,
@@ -12,19 +13,30 @@ import { type CsvRecord, csvLine, readCsvRecords } from './csv.js';
 
 export const COLUMNS = ['email', 'status', 'name', 'created_at', 'updated_at'] as const;
 export type Column = (typeof COLUMNS)[number];
+/**
+ * A pending sign-up's confirmation link (its nonce), when it was sent, and, for a sign-up that may
+ * be purged (see `mayPurgeSignup`), when its confirmation expires. A file gets these columns only
+ * when the first confirmation is written, so a list that never takes sign-ups keeps its five
+ * columns (and files written before them read as they always did).
+ */
+export const CONFIRMATION_COLUMNS = ['confirm_nonce', 'confirm_sent_at', 'pending_expires_at'] as const;
+export type ConfirmationColumn = (typeof CONFIRMATION_COLUMNS)[number];
 
 /** Where each column is: the file's own header, with any missing known column added at its end. */
 export interface Layout {
   header: string[];
   /** How many columns the file's header has (rows with more are broken). */
   fileColumns: number;
-  at: Record<Column, number>;
+  at: Record<Column, number> & Partial<Record<ConfirmationColumn, number>>;
+  /** The header has columns this store does not know: rows keep their cells, to write them back. */
+  keepsCells: boolean;
 }
 
 export const NEW_FILE: Layout = {
   header: [...COLUMNS],
   fileColumns: COLUMNS.length,
   at: { email: 0, status: 1, name: 2, created_at: 3, updated_at: 4 },
+  keepsCells: false,
 };
 
 /**
@@ -35,7 +47,13 @@ export const NEW_FILE: Layout = {
  * never mailed, and its address (when one can be read) counts as suppressed.
  */
 export type StoreRow =
-  | { kind: 'subscriber'; subscriber: Subscriber; cells: string[] }
+  | {
+      kind: 'subscriber';
+      subscriber: Subscriber;
+      cells: string[];
+      /** A pending sign-up that may be purged: when its confirmation expires. */
+      expiresAt?: string;
+    }
   | { kind: 'held'; line: number; raw: string; reason: string; email?: string; cells?: string[] };
 
 export function addressOf(row: StoreRow): string | undefined {
@@ -50,12 +68,28 @@ export function layoutOf(header: CsvRecord, path: string): Layout {
     );
   }
   const columns = [...(header.cells ?? [])];
-  const at = {} as Record<Column, number>;
+  const at = {} as Layout['at'];
   for (const column of COLUMNS) {
     const found = names.indexOf(column);
     at[column] = found === -1 ? columns.push(column) - 1 : found;
   }
-  return { header: columns, fileColumns: names.length, at };
+  for (const column of CONFIRMATION_COLUMNS) if (names.includes(column)) at[column] = names.indexOf(column);
+  const known: readonly string[] = [...COLUMNS, ...CONFIRMATION_COLUMNS];
+  return {
+    header: columns,
+    fileColumns: names.length,
+    at,
+    keepsCells: names.some((name) => !known.includes(name)),
+  };
+}
+
+/** The layout with the confirmation columns, added at its end when the file has none yet. */
+export function withConfirmationColumns(layout: Layout): Layout {
+  if (CONFIRMATION_COLUMNS.every((column) => layout.at[column] !== undefined)) return layout;
+  const header = [...layout.header];
+  const at = { ...layout.at };
+  for (const column of CONFIRMATION_COLUMNS) at[column] ??= header.push(column) - 1;
+  return { ...layout, header, at };
 }
 
 /**
@@ -98,14 +132,34 @@ export function readRow(record: CsvRecord, layout: Layout, fallbackTime: string)
       ...(guess.ok ? { email: guess.email } : {}),
     });
   }
-  const cell = (column: Column) => cells[layout.at[column]] ?? '';
-  const address = normalizeAddress(cell('email'));
+  const cell = (column: Column | ConfirmationColumn) => {
+    const at = layout.at[column];
+    return at === undefined ? '' : (cells[at] ?? '');
+  };
+  // The cells matter only for columns this store does not know; without any, keep the index small.
+  const kept = layout.keepsCells ? cells : [];
+  // The entry an erased address left (see `forgottenKey`) keeps only its dates.
+  const key = cell('email').trim().toLowerCase();
+  const forgotten = isForgottenKey(key);
+  const address = forgotten ? { ok: true as const, email: key } : normalizeAddress(cell('email'));
   if (hasExtraCells(cells, layout.fileColumns)) {
     return held({
       reason: `${cells.length} cells where the header has ${layout.fileColumns}`,
       advice: 'quote the cells that hold commas',
       ...(address.ok ? { email: address.email } : {}),
     });
+  }
+  if (forgotten) {
+    // One edited by hand into something else is held; its key still suppresses the address.
+    if (knownStatus(cell('status')) !== 'forgotten')
+      return held({ reason: 'a forgotten entry whose status is not "forgotten"', email: key });
+    const entry: Subscriber = {
+      email: key,
+      status: 'forgotten',
+      createdAt: cell('created_at') || fallbackTime,
+      updatedAt: cell('updated_at') || fallbackTime,
+    };
+    return { kind: 'subscriber', subscriber: entry, cells: kept };
   }
   if (!address.ok) return held({ reason: address.reason });
   const status = cell('status') === '' ? 'active' : knownStatus(cell('status'));
@@ -116,6 +170,9 @@ export function readRow(record: CsvRecord, layout: Layout, fallbackTime: string)
       cells,
     });
   }
+  const nonce = cell('confirm_nonce');
+  const sentAt = cell('confirm_sent_at');
+  const expiresAt = status === 'pending' ? cell('pending_expires_at') : '';
   return {
     kind: 'subscriber',
     subscriber: {
@@ -124,9 +181,10 @@ export function readRow(record: CsvRecord, layout: Layout, fallbackTime: string)
       ...(cell('name') ? { name: cell('name') } : {}),
       createdAt: cell('created_at') || fallbackTime,
       updatedAt: cell('updated_at') || fallbackTime,
+      ...(status === 'pending' && nonce && sentAt ? { confirmation: { nonce, sentAt } } : {}),
     },
-    // The cells matter only for columns this store does not know; without any, keep the index small.
-    cells: layout.header.length > COLUMNS.length ? cells : [],
+    cells: kept,
+    ...(expiresAt ? { expiresAt } : {}),
   };
 }
 
@@ -142,7 +200,12 @@ export function withStatus(
   layout: Layout,
   path: string,
 ): StoreRow {
-  if (row.kind === 'subscriber') return { ...row, subscriber: { ...row.subscriber, status, updatedAt: now } };
+  if (row.kind === 'subscriber') {
+    // A confirmation, and with it any purge, belongs to a pending sign-up only.
+    if (status === 'pending') return { ...row, subscriber: { ...row.subscriber, status, updatedAt: now } };
+    const { confirmation: _confirmation, ...rest } = row.subscriber;
+    return { kind: 'subscriber', subscriber: { ...rest, status, updatedAt: now }, cells: row.cells };
+  }
   if (!row.cells || !row.email) {
     throw new DigestError(
       `${path} line ${row.line} holds ${maskAddress(row.email ?? '')} but cannot be read: fix the line (see "digest subscribers count"), then run this again`,
@@ -171,14 +234,25 @@ export async function* fileLines(layout: Layout, rows: AsyncIterable<StoreRow>):
     }
     const { subscriber } = row;
     const cells = layout.header.map((_, at) => row.cells[at] ?? '');
-    const values: Record<Column, string> = {
+    const confirmation = subscriber.status === 'pending' ? subscriber.confirmation : undefined;
+    const values: Record<Column | ConfirmationColumn, string> = {
       email: subscriber.email,
       status: subscriber.status,
       name: subscriber.name ?? '',
       created_at: subscriber.createdAt,
       updated_at: subscriber.updatedAt,
+      confirm_nonce: confirmation?.nonce ?? '',
+      confirm_sent_at: confirmation?.sentAt ?? '',
+      pending_expires_at: subscriber.status === 'pending' ? (row.expiresAt ?? '') : '',
     };
-    for (const column of COLUMNS) cells[layout.at[column]] = values[column];
+    if ((confirmation || row.expiresAt) && layout.at.confirm_nonce === undefined)
+      throw new Error(
+        'a confirmation is written only with the confirmation columns: see withConfirmationColumns',
+      );
+    for (const column of [...COLUMNS, ...CONFIRMATION_COLUMNS]) {
+      const at = layout.at[column];
+      if (at !== undefined) cells[at] = values[column];
+    }
     yield csvLine(cells);
   }
 }

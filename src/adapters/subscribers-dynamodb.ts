@@ -1,6 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -10,22 +12,39 @@ import {
 import { forEachConcurrent } from '../core/concurrency.js';
 import { maskAddress } from '../core/delivery/address.js';
 import {
+  checkUpdateWrite,
+  forgottenKey,
   type ImportOutcome,
   type ImportRow,
-  knownStatus,
+  mayPurgeSignup,
   mergeImport,
   type Subscriber,
+  SubscriberHeldError,
   type SubscriberStatus,
   type SubscriberStore,
-  unknownStatusReason,
 } from '../core/delivery/subscriber.js';
+import { DigestError } from '../core/errors.js';
 import { conditionally, dynamoError, explained, isConditionFailure } from './dynamodb.js';
+import {
+  asSubscriber,
+  changeOf,
+  PENDING_EXPIRES_AT,
+  REVISION,
+  skipReason,
+  statusChangeOf,
+} from './subscribers-dynamodb-items.js';
+
+/** How often `update` reads and decides again when another change got in between. */
+const UPDATE_ATTEMPTS = 5;
 
 /**
  * Subscribers in a DynamoDB table keyed by the normalised address (`email`). Adding is a
  * conditional put, so an import can never overwrite, and so never resurrect, an address that
- * unsubscribed, bounced or complained. An item whose status this version does not know (see
- * `knownStatus`) is suppressed: never handed out, left alone by imports, reported to `onSkipped`.
+ * unsubscribed, bounced or complained; nor an erased one, whose `forgotten` entry is keyed by
+ * `forgottenKey`. An item whose status this version does not know (see `knownStatus`) is
+ * suppressed: never handed out, left alone by imports, reported to `onSkipped`. A pending
+ * sign-up's confirmation is kept in `confirmationNonce` and `confirmationSentAt`; attributes this
+ * store does not know are kept through every change.
  */
 export class DynamoSubscriberStore implements SubscriberStore {
   constructor(
@@ -90,31 +109,99 @@ export class DynamoSubscriberStore implements SubscriberStore {
     await forEachConcurrent(rows, this.concurrency, async (row) => onOutcome(row, await this.importOne(row)));
   }
 
+  /** Any status but pending also drops the confirmation and the time to live: only pending items expire. */
   async setStatus(email: string, status: SubscriberStatus, now: string): Promise<boolean> {
     return conditionally(this.table, () =>
       this.client.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { email },
-          UpdateExpression: 'SET #status = :status, updatedAt = :now',
-          ConditionExpression: 'attribute_exists(email)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':status': status, ':now': now },
-        }),
+        new UpdateCommand({ TableName: this.table, Key: { email }, ...statusChangeOf(status, now) }),
       ),
     );
   }
 
-  // Stand-ins until the stores implement the public site's lifecycle (issue 13).
+  /**
+   * Reads the address (and, when it has no item, its forgotten entry) with consistent reads,
+   * decides, and writes on the condition that nothing changed since: the item's revision is the
+   * one read, or there is still no item. When another change got in between, it reads and decides
+   * again, up to `UPDATE_ATTEMPTS` times.
+   */
   async update<T>(
-    _email: string,
-    _change: (existing: Subscriber | undefined) => { write?: Subscriber; result: T },
+    email: string,
+    change: (existing: Subscriber | undefined) => { write?: Subscriber; result: T },
   ): Promise<T> {
-    throw new Error('not implemented yet');
+    for (let attempt = 1; attempt <= UPDATE_ATTEMPTS; attempt++) {
+      const item = await this.item(email);
+      const entry = item ? undefined : await this.item(forgottenKey(email));
+      const seen = item ?? entry;
+      const existing = seen && asSubscriber(seen);
+      if (seen && !existing)
+        throw new SubscriberHeldError(`DynamoDB ${this.table}: ${skipReason(seen, maskAddress(email))}`);
+      const { write, result } = change(existing);
+      if (!write) return result;
+      checkUpdateWrite(email, write);
+      if (item ? await this.rewrite(write, item) : await this.create(write, entry)) return result;
+      // Writers that read at once would meet again at once: spread them.
+      await sleep(Math.random() * 10 * attempt);
+    }
+    throw new DigestError(
+      `DynamoDB ${this.table}: ${maskAddress(email)} kept changing while it was being updated (${UPDATE_ATTEMPTS} tries): try again`,
+    );
   }
 
-  async forget(_email: string, _now: string): Promise<boolean> {
-    throw new Error('not implemented yet');
+  /**
+   * Writes the forgotten entry first, then deletes the address's item: whatever stops this half
+   * way, the address is never left without suppression (run it again to finish the erasure).
+   */
+  async forget(email: string, now: string): Promise<boolean> {
+    const entry: Subscriber = {
+      email: forgottenKey(email),
+      status: 'forgotten',
+      createdAt: now,
+      updatedAt: now,
+    };
+    await explained(this.table, () =>
+      this.client.send(new PutCommand({ TableName: this.table, Item: entry })),
+    );
+    const { Attributes } = await explained(this.table, () =>
+      this.client.send(new DeleteCommand({ TableName: this.table, Key: { email }, ReturnValues: 'ALL_OLD' })),
+    );
+    return Attributes !== undefined;
+  }
+
+  /**
+   * What the table's time to live does some time after, at once: each pending item whose
+   * `PENDING_EXPIRES_AT` has passed is deleted, on the condition that it still has (a sign-up
+   * since then moved it).
+   */
+  async purgeExpired(now: Date): Promise<number> {
+    const condition = {
+      ConditionExpression: '#status = :pending AND #expires < :now',
+      ExpressionAttributeNames: { '#status': 'status', '#expires': PENDING_EXPIRES_AT },
+      ExpressionAttributeValues: { ':pending': 'pending', ':now': Math.floor(now.getTime() / 1000) },
+    };
+    let purged = 0;
+    try {
+      const pages = paginateScan(
+        { client: this.client },
+        {
+          TableName: this.table,
+          ProjectionExpression: 'email',
+          FilterExpression: condition.ConditionExpression,
+          ExpressionAttributeNames: condition.ExpressionAttributeNames,
+          ExpressionAttributeValues: condition.ExpressionAttributeValues,
+        },
+      );
+      for await (const page of pages) {
+        await forEachConcurrent(page.Items ?? [], this.concurrency, async ({ email }) => {
+          const deleted = await conditionally(this.table, () =>
+            this.client.send(new DeleteCommand({ TableName: this.table, Key: { email }, ...condition })),
+          );
+          if (deleted) purged++;
+        });
+      }
+    } catch (error) {
+      throw error instanceof DigestError ? error : dynamoError(error, this.table);
+    }
+    return purged;
   }
 
   async close(): Promise<void> {}
@@ -128,6 +215,9 @@ export class DynamoSubscriberStore implements SubscriberStore {
 
   private async importOne(row: ImportRow): Promise<ImportOutcome> {
     const now = new Date().toISOString();
+    // An erased address stays suppressed, unless it has an item again (which then decides).
+    const entry = await this.item(forgottenKey(row.email));
+    if (entry && !(await this.item(row.email))) return 'kept-suppressed';
     const { subscriber: added } = mergeImport(undefined, row, now);
     try {
       await this.client.send(
@@ -138,7 +228,7 @@ export class DynamoSubscriberStore implements SubscriberStore {
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return 'added';
+      return (await this.forgottenSince(added, entry)) ? 'kept-suppressed' : 'added';
     } catch (error) {
       if (!isConditionFailure(error)) throw dynamoError(error, this.table);
       const item = (error as { Item?: Record<string, unknown> }).Item ?? (await this.item(row.email));
@@ -150,27 +240,82 @@ export class DynamoSubscriberStore implements SubscriberStore {
       // Only an address that is still active may change: a concurrent unsubscribe wins.
       const updated = await conditionally(this.table, () =>
         this.client.send(
-          new PutCommand({
+          new UpdateCommand({
             TableName: this.table,
-            Item: subscriber,
-            ConditionExpression: '#status = :active',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':active': 'active' },
+            Key: { email: subscriber.email },
+            ...changeOf(subscriber, { condition: '#status = :active', values: { ':active': 'active' } }),
           }),
         ),
       );
       return updated ? 'updated' : 'kept-suppressed';
     }
   }
-}
 
-/** The item as a subscriber, or undefined when its status is not one this version knows. */
-function asSubscriber(item: Record<string, unknown>): Subscriber | undefined {
-  const status = knownStatus(item.status);
-  return status && typeof item.email === 'string' ? ({ ...item, status } as Subscriber) : undefined;
-}
+  /** Writes a change of an existing item if its revision is still the one read. */
+  private rewrite(subscriber: Subscriber, read: Record<string, unknown>): Promise<boolean> {
+    const revision = typeof read[REVISION] === 'number' ? read[REVISION] : undefined;
+    const expires = mayPurgeSignup({
+      status: String(read.status),
+      mayPurge: read[PENDING_EXPIRES_AT] !== undefined,
+    });
+    return conditionally(this.table, () =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { email: subscriber.email },
+          ...changeOf(subscriber, {
+            condition:
+              revision === undefined
+                ? 'attribute_exists(email) AND attribute_not_exists(#revision)'
+                : '#revision = :seen',
+            values: revision === undefined ? {} : { ':seen': revision },
+            revision: (revision ?? 0) + 1,
+            expires,
+          }),
+        }),
+      ),
+    );
+  }
 
-function skipReason(item: Record<string, unknown>): string {
-  const address = typeof item.email === 'string' ? maskAddress(item.email) : 'an item without an address';
-  return `${address}: ${unknownStatusReason(String(item.status ?? ''))} — kept as it is and not mailed`;
+  /**
+   * Writes the item of an address that had none, if it still has none. A forget that ran between
+   * the read of its entry and this write must win: the item is taken back and false returned, so
+   * `update` decides again and sees the entry.
+   */
+  private async create(subscriber: Subscriber, entry: Record<string, unknown> | undefined): Promise<boolean> {
+    const created = await conditionally(this.table, () =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { email: subscriber.email },
+          ...changeOf(subscriber, {
+            condition: 'attribute_not_exists(email)',
+            revision: 1,
+            expires: mayPurgeSignup(undefined),
+          }),
+        }),
+      ),
+    );
+    return created && !(await this.forgottenSince(subscriber, entry));
+  }
+
+  /** Whether the address's forgotten entry is not the one read before `subscriber` was written; if so, takes that write back. */
+  private async forgottenSince(
+    subscriber: Subscriber,
+    read: Record<string, unknown> | undefined,
+  ): Promise<boolean> {
+    const now = await this.item(forgottenKey(subscriber.email));
+    if (!now || now.updatedAt === read?.updatedAt) return false;
+    await conditionally(this.table, () =>
+      this.client.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: { email: subscriber.email },
+          ConditionExpression: 'updatedAt = :written',
+          ExpressionAttributeValues: { ':written': subscriber.updatedAt },
+        }),
+      ),
+    );
+    return true;
+  }
 }

@@ -25,8 +25,8 @@ export async function openImportFile(
 /**
  * Reads an import file (CSV with an `email` column; `name` and `status` optional), validating and
  * normalising each row. A line that cannot be used — broken quoting, too many cells, no valid
- * address, a status this version does not know — is reported with its number (addresses masked)
- * and skipped; every other line is imported.
+ * address, a status this version does not know or one an import cannot give — is reported with
+ * its number (addresses masked) and skipped; every other line is imported.
  */
 export async function* readImportFile(
   path: string,
@@ -63,6 +63,12 @@ function importRow(record: CsvRecord, columns: string[]): ImportRow | { reason: 
   if (cell('status') !== '' && !status) {
     return {
       reason: `${maskAddress(address.email)}: ${unknownStatusReason(cell('status'))} — fix the line or remove it`,
+    };
+  }
+  // Only the site's sign-up makes an address pending (with its confirmation), only `forget` erases one.
+  if (status === 'pending' || status === 'forgotten') {
+    return {
+      reason: `${maskAddress(address.email)}: status "${status}" cannot be imported (${status === 'pending' ? 'only a sign-up on the site makes an address pending' : 'erase an address with "digest subscribers forget"'}) — fix the line or remove it`,
     };
   }
   return {

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 
 /**
  * What each command is and which options it takes. Only commander is loaded here: `digest --help`
@@ -119,5 +119,95 @@ export function describeServe(program: Command): Command {
     .option('--digest <dir>', 'the folder `digest build` wrote, for the default outbox (default: out)')
     .option('--configuration-set <name>', 'SES configuration set for bounce and complaint events')
     .option('--ses-endpoint <url>', 'a local SES endpoint (or set AWS_ENDPOINT_URL_SES)')
-    .option('--dynamodb-endpoint <url>', 'a local DynamoDB endpoint (or set AWS_ENDPOINT_URL_DYNAMODB)');
+    .option('--dynamodb-endpoint <url>', 'a local DynamoDB endpoint (or set AWS_ENDPOINT_URL_DYNAMODB)')
+    .option(
+      '--archive <dir>',
+      'the archive `digest send` keeps, for past issues and the feed (default: archive)',
+    )
+    .option('--time-zone <zone>', 'IANA time zone for the dates of past issues (default: UTC)');
+}
+
+/** The subcommands of `digest subscribers`, by name: `subscribers-command.ts` does their work. */
+export const SUBSCRIBERS_COMMANDS = [
+  'import',
+  'add',
+  'list',
+  'export',
+  'unsubscribe',
+  'forget',
+  'count',
+  'purge-pending',
+] as const;
+export type SubscribersCommandName = (typeof SUBSCRIBERS_COMMANDS)[number];
+
+/** As in `SUBSCRIBER_STATUSES` (src/core/delivery/subscriber.ts; a test keeps them the same). */
+export const STATUS_CHOICES = ['active', 'pending', 'unsubscribed', 'bounced', 'complained', 'forgotten'];
+
+export function describeSubscribers(program: Command): Record<SubscribersCommandName, Command> {
+  const group = program
+    .command('subscribers')
+    .summary('manage the subscriber list (a CSV file or a DynamoDB table)')
+    .description(
+      'Manage the subscriber list. The store is a CSV file or dynamodb://TABLE, from --subscribers (default: subscribers.csv).',
+    );
+  const onStore = (command: Command) =>
+    command
+      .addOption(
+        new Option(
+          '--subscribers <file|dynamodb://table>',
+          'the subscriber store (default: subscribers.csv)',
+        ),
+      )
+      .addOption(new Option('--dynamodb-endpoint <url>', 'a local DynamoDB endpoint'));
+  const status = () => new Option('--status <status>', 'only this status').choices(STATUS_CHOICES);
+  return {
+    import: onStore(
+      group
+        .command('import')
+        .description(
+          'add the addresses of a CSV file (an "email" column; "name" and "status" optional); never re-activates an unsubscribed, bounced, complained or forgotten address',
+        )
+        .argument('<file.csv>'),
+    ),
+    add: onStore(
+      group
+        .command('add')
+        .description('add one subscriber (an address that unsubscribed or was forgotten stays off the list)')
+        .argument('<email>')
+        .option('--name <name>', 'the subscriber’s name'),
+    ),
+    list: onStore(group.command('list').description('print subscribers as CSV').addOption(status())),
+    export: onStore(
+      group
+        .command('export')
+        .description(
+          'write every subscriber as CSV (email,status,name,created_at,updated_at), formula-safe, to stdout or --out',
+        )
+        .addOption(status())
+        .option('--out <file>', 'write to this file (mode 0600) instead of stdout'),
+    ),
+    unsubscribe: onStore(
+      group.command('unsubscribe').description('mark one subscriber as unsubscribed').argument('<email>'),
+    ),
+    forget: onStore(
+      group
+        .command('forget')
+        .description(
+          'erase one address: its row goes, and only a hash of the address is kept, so it is never mailed or added again',
+        )
+        .argument('<email>'),
+    ),
+    count: onStore(
+      group
+        .command('count')
+        .description('count subscribers by status, expired sign-ups and forgotten addresses'),
+    ),
+    'purge-pending': onStore(
+      group
+        .command('purge-pending')
+        .description(
+          'delete the sign-ups whose confirmation expired (never one of an address that was on the list before)',
+        ),
+    ),
+  };
 }

@@ -1,8 +1,15 @@
 import { Command, CommanderError } from 'commander';
 import { DigestError, UsageError } from '../core/errors.js';
 import type { SettingKey, Settings } from '../settings/settings.js';
-import { describeBuild, describeInspect, describePreview, describeSend, describeServe } from './commands.js';
-import { registerSubscribers } from './subscribers-command.js';
+import {
+  describeBuild,
+  describeInspect,
+  describePreview,
+  describeSend,
+  describeServe,
+  describeSubscribers,
+  SUBSCRIBERS_COMMANDS,
+} from './commands.js';
 
 export const EXIT = { ok: 0, fatal: 1, usage: 2 } as const;
 
@@ -100,7 +107,13 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     });
   });
 
-  registerSubscribers(program, settingsFor, io.out, io.err);
+  const subscribers = describeSubscribers(program);
+  for (const name of SUBSCRIBERS_COMMANDS) {
+    subscribers[name].action(async (...args: unknown[]) => {
+      const { runSubscribers } = await import('./subscribers-command.js');
+      await runSubscribers(name, args, { settingsFor, out: io.out, err: io.err });
+    });
+  }
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -198,8 +198,9 @@ interface ReportContext {
 function formatSendReport(summary: DeliverySummary, context: ReportContext): string {
   const lines: string[] = [];
   const number = (value: number) => value.toLocaleString('en');
-  const suppressed =
-    summary.suppressed.unsubscribed + summary.suppressed.bounced + summary.suppressed.complained;
+  // Pending sign-ups are not suppressed: they are mailed once they confirm.
+  const { pending, unsubscribed, bounced, complained, forgotten } = summary.suppressed;
+  const suppressed = unsubscribed + bounced + complained + forgotten;
   const handled = summary.active - summary.notAttempted;
   if (summary.stoppedBy) {
     lines.push(
@@ -244,7 +245,8 @@ function formatSendReport(summary: DeliverySummary, context: ReportContext): str
   lines.push(`  unconfirmed          ${number(summary.unconfirmed)}`);
   if (summary.notAttempted) lines.push(`  not attempted        ${number(summary.notAttempted)}`);
   lines.push(
-    `  suppressed           ${number(suppressed)} (${summary.suppressed.unsubscribed} unsubscribed, ${summary.suppressed.bounced} bounced, ${summary.suppressed.complained} complained)`,
+    `  suppressed           ${number(suppressed)} (${number(unsubscribed)} unsubscribed, ${number(bounced)} bounced, ${number(complained)} complained, ${number(forgotten)} forgotten)`,
+    `  pending sign-ups     ${number(pending)} (not confirmed yet, so not mailed)`,
   );
   lines.push(`  archive              ${archiveLine(context.archive, context.archiveFolder)}`);
   if (summary.unconfirmed > 0) {

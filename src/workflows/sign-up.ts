@@ -3,11 +3,13 @@ import { type RateLimiter, SIGNUPS_PER_ADDRESS, SIGNUPS_PER_SOURCE } from '../co
 import { maskAddress, normalizeAddress } from '../core/delivery/address.js';
 import { signConfirmToken, verifyConfirmToken } from '../core/delivery/confirm-token.js';
 import {
+  CONFIRMATION_RESEND_MINUTES,
   type ConfirmOutcome,
   decideConfirmation,
   decideSignup,
   forgottenKey,
   type SignupOutcome,
+  SubscriberHeldError,
   type SubscriberStore,
 } from '../core/delivery/subscriber.js';
 
@@ -69,10 +71,14 @@ export async function signUp(form: SignUpForm, source: string, ports: SignUpPort
     return { kind: 'accepted' };
   }
   const name = cleanName(form.name);
-  const decision = await ports.store.update(email, (existing) => {
-    const decided = decideSignup(existing, { email, ...(name ? { name } : {}) }, now, newNonce());
-    return { ...(decided.write ? { write: decided.write } : {}), result: decided };
-  });
+  const decision = await held(
+    () =>
+      ports.store.update(email, (existing) => {
+        const decided = decideSignup(existing, { email, ...(name ? { name } : {}) }, now, newNonce());
+        return { ...(decided.write ? { write: decided.write } : {}), result: decided };
+      }),
+    { outcome: 'suppressed' } as const,
+  );
   ports.log(signUpEvents[decision.outcome], { recipient: maskAddress(email) });
   if (!decision.sendConfirmation) return { kind: 'accepted' };
 
@@ -85,14 +91,13 @@ export async function signUp(form: SignUpForm, source: string, ports: SignUpPort
     await ports.sendConfirmation(email, ports.confirmUrl(token));
     return { kind: 'accepted' };
   } catch (error) {
-    // Nothing went out: let the person try again at once instead of waiting out the resend limit.
+    // Nothing went out: let the person try again at once instead of waiting out the resend limit
+    // (the link's week still counts from now).
+    const unsent = new Date(now.getTime() - CONFIRMATION_RESEND_MINUTES * 60_000).toISOString();
     await ports.store.update(email, (existing) =>
       existing?.status === 'pending' && existing.confirmation
         ? {
-            write: {
-              ...existing,
-              confirmation: { ...existing.confirmation, sentAt: new Date(0).toISOString() },
-            },
+            write: { ...existing, confirmation: { ...existing.confirmation, sentAt: unsent } },
             result: undefined,
           }
         : { result: undefined },
@@ -126,10 +131,14 @@ export async function confirmSignUp(
   ports: Pick<SignUpPorts, 'store' | 'now' | 'log'>,
 ): Promise<ConfirmOutcome> {
   const now = ports.now();
-  const outcome = await ports.store.update(link.address, (existing) => {
-    const decided = decideConfirmation(existing, link.nonce, now);
-    return { ...(decided.write ? { write: decided.write } : {}), result: decided.outcome };
-  });
+  const outcome = await held(
+    () =>
+      ports.store.update(link.address, (existing) => {
+        const decided = decideConfirmation(existing, link.nonce, now);
+        return { ...(decided.write ? { write: decided.write } : {}), result: decided.outcome };
+      }),
+    'invalid' as const,
+  );
   ports.log(confirmEvents[outcome], { recipient: maskAddress(link.address) });
   return outcome;
 }
@@ -149,6 +158,19 @@ function cleanName(name: string | undefined): string | undefined {
     .trim();
   // By code points, so a cut never splits a surrogate pair.
   return [...cleaned].slice(0, 100).join('').trim() || undefined;
+}
+
+/**
+ * A change to an address that a store holds as it found it (a status this version does not know):
+ * nothing changes, and the page answers as it does for any address it does not mail.
+ */
+async function held<T>(change: () => Promise<T>, otherwise: T): Promise<T> {
+  try {
+    return await change();
+  } catch (error) {
+    if (error instanceof SubscriberHeldError) return otherwise;
+    throw error;
+  }
 }
 
 function newNonce(): string {

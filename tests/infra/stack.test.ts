@@ -4,7 +4,9 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DigestStack } from '../../infra/digest-stack.js';
 import { suppressReviewedFindings } from '../../infra/nag-suppressions.js';
+import { PENDING_TTL_ATTRIBUTE } from '../../infra/parts/storage.js';
 import { readDeploySettings } from '../../infra/settings.js';
+import { PENDING_EXPIRES_AT } from '../../src/adapters/subscribers-dynamodb-items.js';
 
 // Assertions run on the synthesized template. Bundling is skipped here (an empty stand-in asset;
 // the real bundles are built and run in tests/e2e) and so is CDK's CloudFormation validation,
@@ -190,6 +192,10 @@ describe('storage', () => {
     });
   });
 
+  it('names the TTL attribute the subscriber store writes on unconfirmed sign-ups', () => {
+    expect(PENDING_TTL_ATTRIBUTE).toBe(PENDING_EXPIRES_AT);
+  });
+
   it('keeps sign-up rate limits in counters that expire, and deletes them with the stack', () => {
     const rateLimitsId = stack.getLogicalId(stack.rateLimits.node.defaultChild as never);
     expect(template.findResources('AWS::DynamoDB::Table')[rateLimitsId]).toMatchObject({
@@ -252,7 +258,7 @@ describe('least privilege', () => {
     for (const resource of s3Resources) expect(resource).toContain('/archive/*');
   });
 
-  it('never lets the public site read briefings, scan the list or delete anyone', () => {
+  it('never lets the public site read briefings or scan the list, and limits it to single addresses', () => {
     const resources = JSON.stringify(statementsOf('unsubscribe').map((statement) => statement.Resource));
     expect(resources).not.toContain('briefings');
     expect(actionsOf('unsubscribe')).not.toContain('s3:ListBucket');
@@ -260,7 +266,13 @@ describe('least privilege', () => {
       actionsOf('unsubscribe')
         .filter((action) => action.startsWith('dynamodb:'))
         .sort(),
-    ).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:UpdateItem']);
+    ).toEqual([
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:UpdateItem',
+    ]);
     const rateLimitsId = stack.getLogicalId(stack.rateLimits.node.defaultChild as never);
     const onRateLimits = statementsOf('unsubscribe').filter((statement) =>
       JSON.stringify(statement.Resource).includes(rateLimitsId),

@@ -27,7 +27,7 @@ describe('digest send through the file outbox', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/sent\s+5\n/);
-    expect(run.stdout).toMatch(/suppressed\s+2 \(1 unsubscribed, 1 bounced, 0 complained\)/);
+    expect(run.stdout).toMatch(/suppressed\s+2 \(1 unsubscribed, 1 bounced, 0 complained, 0 forgotten\)/);
     const files = readdirSync(join(out, 'outbox'));
     expect(files).toHaveLength(5);
     expect(files.some((file) => file.startsWith('farah'))).toBe(false);

@@ -71,7 +71,7 @@ describe('digest subscribers import', () => {
     ]);
     expect(run.stdout).toContain('stayed suppressed 1');
     expect(run.stdout).toContain(
-      `  1 row of ${store} kept as found and not mailed:\n    - line 4: b***@example.com: status "paused" is not one of active, unsubscribed, bounced, complained — kept as it is and not mailed`,
+      `  1 row of ${store} kept as found and not mailed:\n    - line 4: b***@example.com: status "paused" is not one of active, pending, unsubscribed, bounced, complained, forgotten — kept as it is and not mailed`,
     );
     expect(readFileSync(store, 'utf8')).toContain('\nben@example.com,paused,Ben,,\n');
   });
@@ -187,7 +187,9 @@ describe('digest subscribers and addresses', () => {
     expect(said).toContain('Added f***@example.org.');
     expect(said).toContain('Unsubscribed f***@example.org.');
     expect(said).toContain('h***@example.org is not on the list');
-    expect(said).toContain('e***@example.org unsubscribed, bounced, complained or has an unknown status');
+    expect(said).toContain(
+      'e***@example.org unsubscribed, bounced, complained, was forgotten, has not confirmed a sign-up or has an unknown status',
+    );
     expect(said).toContain('"g***@example" is not a valid email address');
     expect(said).toContain('line 4: c***@example.net: the status cell is not one of');
     const list = await runDigest(['subscribers', 'list', '--subscribers', store]);

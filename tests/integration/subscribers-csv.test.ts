@@ -81,7 +81,7 @@ describe('CsvSubscriberStore', () => {
       {
         line: 3,
         reason:
-          'b***@example.com: status "paused" is not one of active, unsubscribed, bounced, complained — kept as it is and not mailed',
+          'b***@example.com: status "paused" is not one of active, pending, unsubscribed, bounced, complained, forgotten — kept as it is and not mailed',
       },
     ]);
   });
@@ -138,7 +138,7 @@ describe('CsvSubscriberStore with rows it cannot use', () => {
       {
         line: 3,
         reason:
-          'b***@example.com: status "paused" is not one of active, unsubscribed, bounced, complained — kept as it is and not mailed',
+          'b***@example.com: status "paused" is not one of active, pending, unsubscribed, bounced, complained, forgotten — kept as it is and not mailed',
       },
       { line: 4, reason: 'unclosed quote — kept as it is and not mailed: fix the line or remove it' },
       {

@@ -45,7 +45,7 @@ describe('DynamoSubscriberStore with a status this version does not know', () =>
     expect(all).toEqual(['ben@example.com:active']);
     expect(await store.get('ana@example.org')).toBeUndefined();
     expect(skipped).toEqual([
-      'a***@example.org: status "pending_review" is not one of active, unsubscribed, bounced, complained — kept as it is and not mailed',
+      'a***@example.org: status "pending_review" is not one of active, pending, unsubscribed, bounced, complained, forgotten — kept as it is and not mailed',
     ]);
     expect(await store.setStatus('ana@example.org', 'active', '2026-11-23T00:00:00.000Z')).toBe(true);
     expect(await store.get('ana@example.org')).toMatchObject({ status: 'active', name: 'Ana' });

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { csvLine, formulaSafe, withoutFormulaGuard } from '../../src/adapters/csv.js';
+import { STATUS_CHOICES } from '../../src/cli/commands.js';
 import { normalizeAddress } from '../../src/core/delivery/address.js';
-import { knownStatus, unknownStatusReason } from '../../src/core/delivery/subscriber.js';
+import { knownStatus, SUBSCRIBER_STATUSES, unknownStatusReason } from '../../src/core/delivery/subscriber.js';
 
 describe('formula-safe cells', () => {
   it.each([
@@ -47,23 +48,29 @@ describe('statuses', () => {
     ['active', 'active'],
     [' Bounced ', 'bounced'],
     ['COMPLAINED', 'complained'],
+    ['Pending', 'pending'],
+    ['forgotten', 'forgotten'],
   ])('reads %j as %j', (raw, status) => {
     expect(knownStatus(raw)).toBe(status);
   });
 
-  it.each(['paused', 'pending', 'pending_review', '', 'actif', undefined, 3])(
+  it.each(['paused', 'pending_review', '', 'actif', undefined, 3])(
     'treats %j as a status it does not know (suppressed)',
     (raw) => {
       expect(knownStatus(raw)).toBeUndefined();
     },
   );
 
+  it('offers every status the stores know to --status, and no other', () => {
+    expect(STATUS_CHOICES).toEqual([...SUBSCRIBER_STATUSES]);
+  });
+
   it('never prints an address found in the status cell', () => {
     expect(unknownStatusReason('ben@example.com')).toBe(
-      'the status cell is not one of active, unsubscribed, bounced, complained',
+      'the status cell is not one of active, pending, unsubscribed, bounced, complained, forgotten',
     );
     expect(unknownStatusReason('paused')).toBe(
-      'status "paused" is not one of active, unsubscribed, bounced, complained',
+      'status "paused" is not one of active, pending, unsubscribed, bounced, complained, forgotten',
     );
   });
 });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { DigestError } from '../errors.js';
 
 /**
  * A subscriber as every store keeps it. Only `active` subscribers get mail. `pending` signed up on
@@ -71,11 +72,34 @@ export function forgottenKey(email: string): string {
   return `forgotten:sha256:${createHash('sha256').update(email).digest('hex')}`;
 }
 
+/** Whether a store's key is a `forgottenKey` (as stores write it: lower-case hex). */
+export function isForgottenKey(key: string): boolean {
+  return /^forgotten:sha256:[0-9a-f]{64}$/.test(key);
+}
+
 /** A pending sign-up whose confirmation has expired: not counted, and it may be purged. */
 export function isExpiredPending(subscriber: Subscriber, now: Date): boolean {
   if (subscriber.status !== 'pending') return false;
   const sent = Date.parse(subscriber.confirmation?.sentAt ?? subscriber.updatedAt);
   return now.getTime() - sent > CONFIRMATION_DAYS * 86_400_000;
+}
+
+/** When a pending sign-up's confirmation expires; undefined for any other status, or without a confirmation. */
+export function confirmationExpiry(subscriber: Subscriber): Date | undefined {
+  if (subscriber.status !== 'pending' || !subscriber.confirmation) return undefined;
+  const sent = Date.parse(subscriber.confirmation.sentAt);
+  return Number.isFinite(sent) ? new Date(sent + CONFIRMATION_DAYS * 86_400_000) : undefined;
+}
+
+/**
+ * Whether a pending sign-up may be purged (deleted) once its confirmation expires, from the row
+ * the address had before it: only when it had none (an erased address's entry stays either way),
+ * or was a sign-up that could be purged already. An address that had unsubscribed, or had any
+ * other status, and signs up again is never purged: that would forget the earlier status, and a
+ * later import would bring it back.
+ */
+export function mayPurgeSignup(before: { status: string; mayPurge: boolean } | undefined): boolean {
+  return before === undefined || (before.status === 'pending' && before.mayPurge);
 }
 
 /**
@@ -187,10 +211,34 @@ export function mergeImport(
   };
 }
 
+/**
+ * `update` was asked about an address the store holds but cannot hand out (a status this version
+ * does not know, or a row of the CSV store that cannot be read): the address is left as it is and
+ * gets no mail. The public site answers such a sign-up like any other.
+ */
+export class SubscriberHeldError extends DigestError {
+  override name = 'SubscriberHeldError';
+}
+
+/**
+ * What `update` may write for `email`: the address's own row, never a `forgotten` entry (that is
+ * `forget`'s) and never another address's. Throws on a change that breaks this (a bug, not input).
+ */
+export function checkUpdateWrite(email: string, write: Subscriber): void {
+  if (write.email !== email || write.status === 'forgotten' || isForgottenKey(write.email))
+    throw new Error(
+      "update may write only the address's own row, never a forgotten entry or another address",
+    );
+}
+
 /** The store every command and the sender use: a local CSV file or a DynamoDB table. */
 export interface SubscriberStore {
   /** Every subscriber, streamed (a million-address list is never in memory at once). */
   all(): AsyncIterable<Subscriber>;
+  /**
+   * The row kept under this key. An erased address has none: `get(email)` is undefined and its
+   * entry is `get(forgottenKey(email))`; `update` is the way to see both at once.
+   */
   get(email: string): Promise<Subscriber | undefined>;
   /** Adds or merges rows as `mergeImport` says; reports each row's outcome. */
   importRows(
@@ -202,7 +250,11 @@ export interface SubscriberStore {
   /**
    * Reads one address and writes what `change` decides, with no other change to the address in
    * between (the CSV store holds its lock; DynamoDB writes on a condition and retries). `existing`
-   * is the subscriber, or the `forgotten` entry of an erased address, or undefined.
+   * is the subscriber, or the `forgotten` entry of an erased address, or undefined. `write` goes
+   * under the address (see `checkUpdateWrite`); a row written for an erased address takes
+   * precedence over its entry, which stays. `change` decides only: it may run more than once (a
+   * DynamoDB retry) and must not call the store. An address held with a status this version does
+   * not know is left alone: `SubscriberHeldError`.
    */
   update<T>(
     email: string,
@@ -214,5 +266,10 @@ export interface SubscriberStore {
    * not on the list (an entry is still written, so it is never mailed).
    */
   forget(email: string, now: string): Promise<boolean>;
+  /**
+   * Deletes the pending sign-ups whose confirmation expired before `now` and that may be purged
+   * (see `mayPurgeSignup`); returns how many.
+   */
+  purgeExpired(now: Date): Promise<number>;
   close(): Promise<void>;
 }
