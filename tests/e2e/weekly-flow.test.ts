@@ -60,6 +60,7 @@ beforeAll(async () => {
     dynamo.createSubscribersTable('subscribers'),
     dynamo.createLedgerTable('ledger'),
     dynamo.createIssuesTable('issues'),
+    dynamo.createRateLimitTable('rate-limits'),
   ]);
   for (const name of readdirSync(join(ROOT, 'examples', 'briefings'), {
     recursive: true,
@@ -97,6 +98,7 @@ beforeAll(async () => {
     SUBSCRIBERS_TABLE: 'subscribers',
     LEDGER_TABLE: 'ledger',
     ISSUES_TABLE: 'issues',
+    RATE_LIMIT_TABLE: 'rate-limits',
     QUEUE_URL,
     TIME_ZONE: 'UTC',
     POSTAL_ADDRESS: '1 Quay Street, Harbour Town',
