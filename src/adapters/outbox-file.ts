@@ -14,15 +14,27 @@ export class FileOutbox implements Outbox {
 
   readonly destination: string;
 
-  constructor(readonly folder: string) {
+  /**
+   * `perMessage`: one file per message rather than per address, for mail an address may get more
+   * than once (sign-up confirmations): the name also carries a hash of the Message-ID, so a
+   * second message never replaces the first.
+   */
+  constructor(
+    readonly folder: string,
+    private readonly options: { perMessage?: boolean } = {},
+  ) {
     this.destination = `file:${resolve(folder)}`;
   }
 
   async send(message: OutgoingMessage): Promise<{ messageId: string }> {
     this.ready ??= mkdir(this.folder, { recursive: true });
     await this.ready;
-    await writeFileAtomic(join(this.folder, emlFileName(message.to)), message.raw);
+    await writeFileAtomic(join(this.folder, this.fileNameOf(message)), message.raw);
     return { messageId: message.messageId };
+  }
+
+  private fileNameOf(message: OutgoingMessage): string {
+    return this.options.perMessage ? emlFileName(message.to, message.messageId) : emlFileName(message.to);
   }
 
   /**
@@ -30,7 +42,7 @@ export class FileOutbox implements Outbox {
    * means it was delivered; none means it never was.
    */
   async confirm(message: OutgoingMessage): Promise<boolean> {
-    const written = await readFile(join(this.folder, emlFileName(message.to)), 'latin1').catch(() => '');
+    const written = await readFile(join(this.folder, this.fileNameOf(message)), 'latin1').catch(() => '');
     const headers = written.slice(0, written.indexOf('\r\n\r\n'));
     return new RegExp(`^Message-ID: ${escapeRegExp(message.messageId)}\r?$`, 'im').test(headers);
   }
@@ -40,13 +52,17 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** `ana.silva@example.org` → `ana.silva_at_example.org-1f2e3d4c.eml` */
-export function emlFileName(address: string): string {
+/**
+ * `ana.silva@example.org` → `ana.silva_at_example.org-1f2e3d4c.eml`; with a Message-ID,
+ * `ana.silva_at_example.org-1f2e3d4c-9a8b7c6d.eml`.
+ */
+export function emlFileName(address: string, messageId?: string): string {
   const readable = address
     .replace('@', '_at_')
     .replace(/[^A-Za-z0-9._+-]/g, '_')
     .replace(/^\.+/, '_')
     .slice(0, 80);
   const hash = createHash('sha256').update(address).digest('hex').slice(0, 8);
-  return `${readable}-${hash}.eml`;
+  const message = messageId ? `-${createHash('sha256').update(messageId).digest('hex').slice(0, 8)}` : '';
+  return `${readable}-${hash}${message}.eml`;
 }

@@ -72,7 +72,10 @@ export async function openOutbox(
   const base = spec.slice('file:'.length);
   const folder =
     purpose === 'test' ? join(base, 'test') : purpose === 'confirmation' ? join(base, 'confirmations') : base;
-  return { outbox: new FileOutbox(folder), label: `the file outbox ${folder}` };
+  return {
+    outbox: new FileOutbox(folder, { perMessage: purpose === 'confirmation' }),
+    label: `the file outbox ${folder}`,
+  };
 }
 
 /** Messages in flight at once when --concurrency is not given. */
