@@ -2,16 +2,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CsvSubscriberStore } from '../../src/adapters/subscribers-csv.js';
-import {
-  decideConfirmation,
-  decideSignup,
-  forgottenKey,
-  type ImportOutcome,
-  type ImportRow,
-  type Subscriber,
-  SubscriberHeldError,
-} from '../../src/core/delivery/subscriber.js';
+import { forgottenKey, type Subscriber, SubscriberHeldError } from '../../src/core/delivery/subscriber.js';
 import { temporaryFolder } from '../helpers/briefings.js';
+
+import { confirmThrough, importRows, signUpThrough } from '../helpers/subscribers.js';
 
 const HEADER = 'email,status,name,created_at,updated_at';
 const JAN = '2026-01-01T00:00:00.000Z';
@@ -30,30 +24,10 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   return all;
 }
 
-async function importRows(store: CsvSubscriberStore, ...rows: ImportRow[]) {
-  const outcomes: Record<string, ImportOutcome> = {};
-  await store.importRows(
-    (async function* () {
-      yield* rows;
-    })(),
-    (row, outcome) => {
-      outcomes[row.email] = outcome;
-    },
-  );
-  return outcomes;
-}
-
 const signUp = (store: CsvSubscriberStore, email: string, nonce: string, now = NOW) =>
-  store.update(email, (existing) => {
-    const decided = decideSignup(existing, { email }, now, nonce);
-    return { ...(decided.write ? { write: decided.write } : {}), result: decided };
-  });
-
+  signUpThrough(store, email, nonce, now);
 const confirm = (store: CsvSubscriberStore, email: string, nonce: string, now = NOW) =>
-  store.update(email, (existing) => {
-    const decided = decideConfirmation(existing, nonce, now);
-    return { ...(decided.write ? { write: decided.write } : {}), result: decided.outcome };
-  });
+  confirmThrough(store, email, nonce, now);
 
 describe('CsvSubscriberStore sign-ups (update)', () => {
   it('records a sign-up as pending with its confirmation, and the link makes it active once', async () => {

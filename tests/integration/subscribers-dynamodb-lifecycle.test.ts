@@ -5,11 +5,7 @@ import { DynamoSubscriberStore } from '../../src/adapters/subscribers-dynamodb.j
 import { PENDING_EXPIRES_AT } from '../../src/adapters/subscribers-dynamodb-items.js';
 import {
   CONFIRMATION_DAYS,
-  decideConfirmation,
-  decideSignup,
   forgottenKey,
-  type ImportOutcome,
-  type ImportRow,
   type Subscriber,
   SubscriberHeldError,
 } from '../../src/core/delivery/subscriber.js';
@@ -22,6 +18,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await dynamo?.close();
 });
+
+import { confirmThrough, importRows, signUpThrough } from '../helpers/subscribers.js';
 
 const JAN = '2026-01-01T00:00:00.000Z';
 const NOW = new Date('2026-11-23T08:00:00.000Z');
@@ -43,30 +41,10 @@ async function put(table: string, item: Record<string, unknown>) {
   await dynamo.client.send(new PutCommand({ TableName: table, Item: item }));
 }
 
-async function importRows(store: DynamoSubscriberStore, ...rows: ImportRow[]) {
-  const outcomes: Record<string, ImportOutcome> = {};
-  await store.importRows(
-    (async function* () {
-      yield* rows;
-    })(),
-    (row, outcome) => {
-      outcomes[row.email] = outcome;
-    },
-  );
-  return outcomes;
-}
-
 const signUp = (store: DynamoSubscriberStore, email: string, nonce: string, now = NOW) =>
-  store.update(email, (existing) => {
-    const decided = decideSignup(existing, { email }, now, nonce);
-    return { ...(decided.write ? { write: decided.write } : {}), result: decided };
-  });
-
+  signUpThrough(store, email, nonce, now);
 const confirm = (store: DynamoSubscriberStore, email: string, nonce: string, now = NOW) =>
-  store.update(email, (existing) => {
-    const decided = decideConfirmation(existing, nonce, now);
-    return { ...(decided.write ? { write: decided.write } : {}), result: decided.outcome };
-  });
+  confirmThrough(store, email, nonce, now);
 
 describe('DynamoSubscriberStore sign-ups (update)', () => {
   it('records a sign-up as pending with its confirmation and a time to live, and drops both once confirmed', async () => {
