@@ -1,11 +1,18 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { folderArchive } from '../../src/adapters/archive-fs.js';
+import { startSiteServer } from '../../src/site/http-server.js';
+import { handleSiteRequest } from '../../src/site/router.js';
+import { temporaryFolder } from '../helpers/briefings.js';
 import { HAS_CHROMIUM, launchChromium } from '../helpers/browser.js';
 import { type LocalDynamo, startLocalDynamo } from '../helpers/dynalite.js';
 import { type LocalFunctionUrl, startFunctionUrl } from '../helpers/function-url.js';
 import { type LocalSes, startLocalSes } from '../helpers/ses.js';
+import { memorySitePorts } from '../helpers/site.js';
 
 const SECRET = 'an-e2e-secret-of-enough-length';
 const LIST = 'news.example.com';
@@ -175,6 +182,67 @@ describe.skipIf(!HAS_CHROMIUM)('the sign-up pages in headless Chromium, on a 375
     // The page itself comes with a 400 (the form was not accepted), which Chromium notes on the
     // console; nothing else may.
     expect(problems).toEqual([expect.stringMatching(/status of 400/)]);
+    await page.close();
+  });
+});
+
+describe.skipIf(!HAS_CHROMIUM)('the archive pages in headless Chromium, on a 375 px phone', () => {
+  let browser: Browser;
+  let local: { url: string; close: () => Promise<void> };
+  beforeAll(async () => {
+    // Two issues in a folder archive, as `digest send` leaves them, served as `digest serve` does.
+    const folder = temporaryFolder('site-archive-');
+    mkdirSync(join(folder, '2026-W46'));
+    mkdirSync(join(folder, '2026-W47'));
+    const issues = [
+      {
+        issueId: '2026-W47',
+        subject: 'Copper <output> slips & nickel rallies',
+        preheader: 'Smelters, ports and a strike',
+        publishedAt: '2026-11-23T08:00:00Z',
+      },
+      {
+        issueId: '2026-W46',
+        subject: 'Tin holds steady',
+        preheader: 'A quiet week',
+        publishedAt: '2026-11-16T08:00:00Z',
+      },
+    ];
+    writeFileSync(join(folder, 'index.json'), JSON.stringify({ issues }));
+    for (const issue of issues)
+      writeFileSync(
+        join(folder, issue.issueId, 'digest.html'),
+        `<!doctype html><html lang="en"><body><h1>${issue.issueId}</h1></body></html>`,
+      );
+    const memory = memorySitePorts({ secret: SECRET, listId: LIST, newsletterName: 'Metals Weekly' });
+    const ports = { ...memory.ports, archive: folderArchive(folder) };
+    local = await startSiteServer((request) => handleSiteRequest(request, { ...ports, siteUrl: local.url }), {
+      host: '127.0.0.1',
+      port: 0,
+      onError: () => {},
+    });
+    browser = await launchChromium();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await local?.close();
+  });
+
+  it('lists past issues newest first, readable on a phone, and opens each one', async () => {
+    const page = await browser.newPage({ viewport: { width: 375, height: 740 } });
+    const problems: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text());
+    });
+    await page.goto(`${local.url}/archive/`);
+    const titles = await page.getByRole('heading', { level: 2 }).allTextContents();
+    expect(titles).toEqual(['Copper <output> slips & nickel rallies', 'Tin holds steady']);
+    expect(await page.evaluate<boolean>('document.documentElement.scrollWidth > window.innerWidth')).toBe(
+      false,
+    );
+    await page.getByRole('link', { name: 'Tin holds steady' }).click();
+    await page.getByRole('heading', { name: '2026-W46' }).waitFor({ timeout: 5000 });
+    expect(problems).toEqual([]);
     await page.close();
   });
 });
