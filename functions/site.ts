@@ -1,4 +1,5 @@
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
+import * as z from 'zod';
 import { maskAddress } from '../src/core/delivery/address.js';
 import { handleSiteRequest } from '../src/site/router.js';
 import { readEnvironment, required, timeZone } from './commons/environment.js';
@@ -15,6 +16,7 @@ const env = readEnvironment({
   NEWSLETTER_NAME: required(),
   SENDER: required(),
   TIME_ZONE: timeZone(),
+  SITE_URL: z.url().optional(),
   CONFIGURATION_SET: required().optional(),
   UNSUBSCRIBE_SECRET_ARN: required().optional(),
 });
@@ -68,8 +70,9 @@ export const handler = async (event: LambdaFunctionURLEvent): Promise<LambdaFunc
       ? Buffer.from(event.body, 'base64').toString('utf8')
       : event.body
     : '';
-  // Links in confirmation messages point back at the address this request came to.
-  const origin = `https://${event.requestContext.domainName}`;
+  // Links in confirmation messages, the archive and the feed point at the site's own address
+  // (a domain in front of the Function URL), or else at the address this request came to.
+  const origin = (env.SITE_URL ?? `https://${event.requestContext.domainName}`).replace(/\/+$/, '');
   const response = await handleSiteRequest(
     {
       method: event.requestContext.http.method,

@@ -40,6 +40,12 @@ const schema = z.object({
     .default(1),
   alarmEmail: z.email().optional(),
   /**
+   * The address readers reach the public site at, when it is not the Function URL itself (a
+   * CloudFront distribution with a domain of your own): links in confirmation messages, the
+   * archive and the feed start with it.
+   */
+  siteUrl: z.url({ protocol: /^https$/, error: 'siteUrl must be an https:// address' }).optional(),
+  /**
    * Concurrent executions reserved for (and capped at) the public unsubscribe function, so that a
    * flood of requests to its URL cannot take the concurrency that sending and feedback need.
    * `none` reserves nothing (for accounts whose concurrency limit is too low to reserve any).

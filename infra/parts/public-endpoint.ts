@@ -40,6 +40,7 @@ export class PublicEndpoint extends StackPart {
         LIST_ID: settings.senderDomain,
         NEWSLETTER_NAME: settings.newsletterName,
         TIME_ZONE: settings.timeZone,
+        ...(settings.siteUrl ? { SITE_URL: settings.siteUrl } : {}),
         SENDER: `${settings.newsletterName.replace(/[<>"]/g, '')} <${settings.senderEmail}>`,
         UNSUBSCRIBE_SECRET_ARN: storage.secret.secretArn,
       },

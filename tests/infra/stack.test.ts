@@ -128,6 +128,19 @@ describe('functions', () => {
     });
   });
 
+  it('give the site its own address for links when siteUrl is set, and the request’s otherwise', () => {
+    const siteEnvironment = (props: Record<string, unknown>) => {
+      const built = build(props);
+      const id = built.stack.getLogicalId(built.stack.functions.unsubscribe.node.defaultChild as never);
+      return Template.fromStack(built.stack).findResources('AWS::Lambda::Function')[id]?.Properties
+        .Environment.Variables;
+    };
+    expect(siteEnvironment({ siteUrl: 'https://news.example.com' })).toMatchObject({
+      SITE_URL: 'https://news.example.com',
+    });
+    expect(siteEnvironment({})).not.toHaveProperty('SITE_URL');
+  });
+
   it('reserve nothing, and watch no throttles, when the setting is none', () => {
     const custom = Template.fromStack(build({ unsubscribeReservedConcurrency: 'none' }).stack);
     for (const fn of Object.values(custom.findResources('AWS::Lambda::Function')))
@@ -359,6 +372,7 @@ describe('deployment settings', () => {
       /must be an address at senderDomain news\.example\.com/,
     ],
     [{ ...context, timeZone: 'Mars/Base' }, /timeZone must be an IANA time zone/],
+    [{ ...context, siteUrl: 'http://news.example.com' }, /siteUrl must be an https:\/\/ address/],
     [{ ...context, schedule: '0 8 * * 1' }, /schedule must be a six-field EventBridge cron expression/],
     ...['0', '901', '2.5', 'lots', '-3'].map((value): [object, RegExp] => [
       { ...context, unsubscribeReservedConcurrency: value },
