@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 
@@ -24,11 +24,23 @@ export async function startLocalDynamo(): Promise<LocalDynamo> {
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   const client = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+  // dynalite answers CreateTable with CREATING and refuses the table (ResourceNotFoundException)
+  // until it is ACTIVE, a tick later, or later still on a busy machine: wait for ACTIVE.
+  const create = async (command: CreateTableCommand) => {
+    await raw.send(command);
+    const TableName = command.input.TableName;
+    for (let attempt = 0; attempt < 400; attempt++) {
+      const { Table } = await raw.send(new DescribeTableCommand({ TableName }));
+      if (Table?.TableStatus === 'ACTIVE') return;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    throw new Error(`dynalite never made table ${TableName} active`);
+  };
   return {
     endpoint,
     client,
     createSubscribersTable: async (name) => {
-      await raw.send(
+      await create(
         new CreateTableCommand({
           TableName: name,
           BillingMode: 'PAY_PER_REQUEST',
@@ -38,7 +50,7 @@ export async function startLocalDynamo(): Promise<LocalDynamo> {
       );
     },
     createLedgerTable: async (name) => {
-      await raw.send(
+      await create(
         new CreateTableCommand({
           TableName: name,
           BillingMode: 'PAY_PER_REQUEST',
@@ -54,7 +66,7 @@ export async function startLocalDynamo(): Promise<LocalDynamo> {
       );
     },
     createIssuesTable: async (name) => {
-      await raw.send(
+      await create(
         new CreateTableCommand({
           TableName: name,
           BillingMode: 'PAY_PER_REQUEST',
@@ -64,7 +76,7 @@ export async function startLocalDynamo(): Promise<LocalDynamo> {
       );
     },
     createRateLimitTable: async (name) => {
-      await raw.send(
+      await create(
         new CreateTableCommand({
           TableName: name,
           BillingMode: 'PAY_PER_REQUEST',
