@@ -2,6 +2,7 @@ import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda
 import * as z from 'zod';
 import { maskAddress } from '../src/core/delivery/address.js';
 import { handleSiteRequest } from '../src/site/router.js';
+import { unsubscribeAddress } from '../src/workflows/sign-up.js';
 import { readEnvironment, required, timeZone } from './commons/environment.js';
 import { once } from './commons/lazy.js';
 import { logger, MetricUnit, metrics } from './commons/observability.js';
@@ -93,9 +94,14 @@ export const handler = async (event: LambdaFunctionURLEvent): Promise<LambdaFunc
       now: () => new Date(),
       log: (message, details) => logger.info(message, details),
       unsubscribe: async (email) => {
-        await (await dynamo()).store.setStatus(email, 'unsubscribed', new Date().toISOString());
-        logger.info('Unsubscribed', { recipient: maskAddress(email) });
-        metrics.addMetric('Unsubscribed', MetricUnit.Count, 1);
+        const done = await unsubscribeAddress(email, {
+          store: (await dynamo()).store,
+          now: () => new Date(),
+        });
+        logger.info(done ? 'Unsubscribed' : 'Unsubscribe of an address not on the list, or suppressed', {
+          recipient: maskAddress(email),
+        });
+        if (done) metrics.addMetric('Unsubscribed', MetricUnit.Count, 1);
       },
       siteUrl: origin,
       timeZone: env.TIME_ZONE,

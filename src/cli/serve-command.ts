@@ -7,6 +7,7 @@ import { openOutbox, openSubscriberStore } from '../settings/stores.js';
 import { startSiteServer } from '../site/http-server.js';
 import { handleSiteRequest, type SitePorts } from '../site/router.js';
 import { confirmationMail } from '../workflows/confirmation-mail.js';
+import { unsubscribeAddress } from '../workflows/sign-up.js';
 
 /** `digest serve` listens here unless --port says otherwise (the preview has 3000). */
 export const SITE_PORT = 3001;
@@ -44,8 +45,13 @@ export async function runServe(
     now: () => new Date(),
     log,
     unsubscribe: async (email) => {
-      await store.setStatus(email, 'unsubscribed', new Date().toISOString());
-      log('Unsubscribed', { recipient: maskAddress(email) });
+      const done = await unsubscribeAddress(email, { store, now: () => new Date() });
+      log(
+        done ? 'Unsubscribed' : 'Unsubscribe of an address not on the list, or suppressed: nothing changed',
+        {
+          recipient: maskAddress(email),
+        },
+      );
     },
     get siteUrl() {
       return baseUrl ?? '';

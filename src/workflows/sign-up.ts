@@ -7,6 +7,7 @@ import {
   type ConfirmOutcome,
   decideConfirmation,
   decideSignup,
+  decideUnsubscribe,
   forgottenKey,
   type SignupOutcome,
   SubscriberHeldError,
@@ -175,4 +176,24 @@ async function held<T>(change: () => Promise<T>, otherwise: T): Promise<T> {
 
 function newNonce(): string {
   return randomBytes(12).toString('base64url');
+}
+
+/**
+ * An unsubscribe from the site (see `decideUnsubscribe`): suppressed addresses stay suppressed.
+ * True when the address was on the list and is now unsubscribed.
+ */
+export async function unsubscribeAddress(
+  email: string,
+  ports: Pick<SignUpPorts, 'store' | 'now'>,
+): Promise<boolean> {
+  const now = ports.now();
+  const outcome = await held(
+    () =>
+      ports.store.update(email, (existing) => {
+        const decided = decideUnsubscribe(existing, now);
+        return { ...(decided.write ? { write: decided.write } : {}), result: decided.outcome };
+      }),
+    'unchanged' as const,
+  );
+  return outcome === 'unsubscribed';
 }

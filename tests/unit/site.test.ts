@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { signConfirmToken } from '../../src/core/delivery/confirm-token.js';
 import { forgottenKey, type Subscriber } from '../../src/core/delivery/subscriber.js';
 import { handleSiteRequest } from '../../src/site/router.js';
-import { memorySitePorts } from '../helpers/site.js';
+import { unsubscribeAddress } from '../../src/workflows/sign-up.js';
+import { MemorySubscribers, memorySitePorts } from '../helpers/site.js';
 
 const SECRET = 'a-unit-test-secret-long-enough';
 const LIST = 'news.example.com';
@@ -229,5 +230,46 @@ describe('the archive on the public site', () => {
     const { call } = site();
     expect((await call('POST', '/archive/')).status).toBe(405);
     expect((await call('POST', '/feed.xml')).status).toBe(405);
+  });
+});
+
+describe('unsubscribing from the site', () => {
+  it('unsubscribes an active or pending address, and never turns a bounce or complaint into a status a sign-up could undo', async () => {
+    const store = new MemorySubscribers();
+    for (const status of ['active', 'pending', 'bounced', 'complained'] as const)
+      store.rows.set(`${status}@example.org`, stored(`${status}@example.org`, status));
+    const now = () => new Date('2026-11-25T10:00:00Z');
+    const results: Record<string, boolean> = {};
+    for (const status of ['active', 'pending', 'bounced', 'complained', 'stranger'])
+      results[status] = await unsubscribeAddress(`${status}@example.org`, { store, now });
+    expect(results).toEqual({
+      active: true,
+      pending: true,
+      bounced: false,
+      complained: false,
+      stranger: false,
+    });
+    expect(store.rows.get('bounced@example.org')?.status).toBe('bounced');
+    expect(store.rows.get('complained@example.org')?.status).toBe('complained');
+    expect(store.rows.has('stranger@example.org')).toBe(false);
+    expect(store.rows.get('pending@example.org')).toMatchObject({ status: 'unsubscribed' });
+
+    // And a sign-up of the bounced address afterwards sends it nothing.
+    const memory = memorySitePorts({ secret: SECRET, listId: LIST });
+    memory.rows.set('bounced@example.org', stored('bounced@example.org', 'bounced'));
+    await unsubscribeAddress('bounced@example.org', { store: memory.ports.store, now });
+    await handleSiteRequest(
+      {
+        method: 'POST',
+        path: '/subscribe',
+        query: {},
+        body: 'email=bounced%40example.org',
+        contentType: FORM,
+        sourceIp: '203.0.113.9',
+      },
+      memory.ports,
+    );
+    expect(memory.sent).toEqual([]);
+    expect(memory.rows.get('bounced@example.org')?.status).toBe('bounced');
   });
 });

@@ -145,6 +145,24 @@ export function decideSignup(
 }
 
 /**
+ * What an unsubscribe from the public site (the page or one-click) does: an active or pending
+ * address becomes `unsubscribed`; a bounced, complained or forgotten one stays as it is, so an
+ * unsubscribe can never turn a suppression into a status a later sign-up may undo. An address
+ * not on the list stays off it.
+ */
+export function decideUnsubscribe(
+  existing: Subscriber | undefined,
+  now: Date,
+): { write?: Subscriber; outcome: 'unsubscribed' | 'unchanged' } {
+  if (existing?.status !== 'active' && existing?.status !== 'pending') return { outcome: 'unchanged' };
+  const { confirmation: _confirmation, ...rest } = existing;
+  return {
+    write: { ...rest, status: 'unsubscribed', updatedAt: now.toISOString() },
+    outcome: 'unsubscribed',
+  };
+}
+
+/**
  * What following a confirmation link does: a pending address whose link this is (its nonce) and
  * still within `CONFIRMATION_DAYS` becomes active; the link then no longer works (the nonce is
  * gone). An address that is already active is told so; anything else is an invalid link.
