@@ -2,7 +2,13 @@ import { type IssueArchive, isIssueId } from '../core/delivery/archive.js';
 import { CONFIRMATION_DAYS } from '../core/delivery/subscriber.js';
 import { verifyUnsubscribeToken } from '../core/delivery/unsubscribe-token.js';
 import { escapeHtml } from '../core/render/personalize.js';
-import { confirmSignUp, readConfirmLink, type SignUpPorts, signUp } from '../workflows/sign-up.js';
+import {
+  confirmationState,
+  confirmSignUp,
+  readConfirmLink,
+  type SignUpPorts,
+  signUp,
+} from '../workflows/sign-up.js';
 import { archivePage } from './archive-page.js';
 import { archiveFeed } from './feed.js';
 import { fieldValue, formFields, isOneClickBody, MAX_BODY_BYTES } from './form.js';
@@ -40,6 +46,25 @@ const MAX_PATH = 256;
  * Bodies over `MAX_BODY_BYTES` get a 413; a malformed or unknown path a 404 page, never a trace.
  */
 export async function handleSiteRequest(request: SiteRequest, ports: SitePorts): Promise<SiteResponse> {
+  // HEAD is GET without the body (link checkers and feed readers ask it).
+  const head = request.method === 'HEAD';
+  try {
+    const response = await route(head ? { ...request, method: 'GET' } : request, ports);
+    return head ? { ...response, body: '' } : response;
+  } catch (error) {
+    // Whatever failed (a store out of reach, a full disk), the person gets a page, not a trace.
+    ports.log('A request to the site failed', { path: request.path, error: (error as Error).message });
+    return page(
+      503,
+      'Please try again shortly',
+      '<p>Something went wrong on our side. Please try again in a few minutes.</p>',
+      ports.newsletterName,
+      { 'retry-after': '120' },
+    );
+  }
+}
+
+async function route(request: SiteRequest, ports: SitePorts): Promise<SiteResponse> {
   const notFound = () => page(404, 'Not found', '<p>There is nothing here.</p>', ports.newsletterName);
   if (request.path.length > MAX_PATH) return notFound();
   if (Buffer.byteLength(request.body) > MAX_BODY_BYTES)
@@ -48,7 +73,7 @@ export async function handleSiteRequest(request: SiteRequest, ports: SitePorts):
   if (issue) return archivedIssue(issue[1] ?? '', request, ports);
   const path = request.path.replace(/\/$/, '') || '/';
   if (path === ARCHIVE_PATH.replace(/\/$/, '') || path === FEED_PATH) {
-    if (request.method !== 'GET') return notAllowed(ports);
+    if (request.method !== 'GET') return notAllowed(ports, 'GET, HEAD');
     return path === FEED_PATH ? feed(ports) : archiveListing(ports);
   }
   if (path === '/subscribe' || (path === '/' && request.query.t === undefined && request.method === 'GET'))
@@ -77,7 +102,13 @@ async function subscribe(request: SiteRequest, ports: SitePorts): Promise<SiteRe
         ports.newsletterName,
       );
     case 'invalid-address':
-      return subscribeForm(400, ports, { email: form.email, name: form.name, error: answer.reason });
+      return subscribeForm(400, ports, {
+        email: form.email,
+        name: form.name,
+        error: form.email.trim()
+          ? 'That does not look like one email address (such as name@example.org). Please check it.'
+          : 'Please enter your email address.',
+      });
     case 'too-many-from-source':
       return page(
         429,
@@ -85,14 +116,6 @@ async function subscribe(request: SiteRequest, ports: SitePorts): Promise<SiteRe
         '<p>There have been too many sign-ups from your network. Please try again in an hour.</p>',
         ports.newsletterName,
         { 'retry-after': '3600' },
-      );
-    case 'not-sent':
-      return page(
-        503,
-        'Please try again shortly',
-        '<p>We could not send the confirmation message just now. Please try again in a few minutes.</p>',
-        ports.newsletterName,
-        { 'retry-after': '300' },
       );
   }
 }
@@ -103,7 +126,7 @@ function subscribeForm(
   entered: { email?: string; name?: string; error?: string } = {},
 ): SiteResponse {
   const error = entered.error
-    ? `<p class="error" id="email-error" role="alert">${escapeHtml(capitalised(entered.error))}. Please check it.</p>`
+    ? `<p class="error" id="email-error" role="alert">${escapeHtml(entered.error)}</p>`
     : '';
   const described = entered.error ? ' aria-describedby="email-error" aria-invalid="true"' : '';
   return page(
@@ -126,6 +149,10 @@ async function confirm(request: SiteRequest, ports: SitePorts): Promise<SiteResp
   const link = await readConfirmLink(token, ports);
   if (!link.valid) return confirmLinkInvalid(ports);
   if (request.method === 'GET') {
+    // Reading only: a link already used or replaced says so before anyone presses a button.
+    const state = await confirmationState(link, ports);
+    if (state === 'invalid') return confirmLinkInvalid(ports);
+    if (state === 'already-active') return subscribedPage(ports, 'You are already subscribed');
     return page(
       200,
       `Confirm your subscription`,
@@ -137,9 +164,13 @@ async function confirm(request: SiteRequest, ports: SitePorts): Promise<SiteResp
   if (request.method !== 'POST') return notAllowed(ports);
   const outcome = await confirmSignUp(link, ports);
   if (outcome === 'invalid') return confirmLinkInvalid(ports);
+  return subscribedPage(ports, outcome === 'confirmed' ? 'You are subscribed' : 'You are already subscribed');
+}
+
+function subscribedPage(ports: SitePorts, title: string): SiteResponse {
   return page(
     200,
-    outcome === 'confirmed' ? 'You are subscribed' : 'You are already subscribed',
+    title,
     `<p>${escapeHtml(ports.newsletterName)} will arrive at this address every week. Every issue has a link at the bottom to leave with one click.</p>
 <nav><a href="/archive/">Read past issues</a></nav>`,
     ports.newsletterName,
@@ -161,7 +192,7 @@ async function unsubscribe(request: SiteRequest, ports: SitePorts): Promise<Site
     return page(
       400,
       'This link does not work',
-      '<p>The unsubscribe link is incomplete or has expired. Please use the link from the bottom of your most recent email, or simply reply to it and ask us to remove you.</p>',
+      '<p>The unsubscribe link is incomplete or was changed. Please use the link from the bottom of your most recent email, or simply reply to it and ask us to remove you.</p>',
       ports.newsletterName,
     );
   }
@@ -215,11 +246,14 @@ async function feed(ports: SitePorts): Promise<SiteResponse> {
 }
 
 async function archivedIssue(segment: string, request: SiteRequest, ports: SitePorts): Promise<SiteResponse> {
+  if (request.method !== 'GET') return notAllowed(ports, 'GET, HEAD');
   const issueId = decodedSegment(segment);
-  const html =
-    issueId !== undefined && isIssueId(issueId) && request.method === 'GET'
-      ? await ports.archive.html(issueId)
-      : undefined;
+  // Only issues that went out (in the index): one archived but not yet sent is not served early.
+  const published =
+    issueId !== undefined &&
+    isIssueId(issueId) &&
+    (await ports.archive.issues()).some((issue) => issue.issueId === issueId);
+  const html = published ? await ports.archive.html(issueId) : undefined;
   if (!html)
     return page(
       404,
@@ -239,9 +273,9 @@ async function archivedIssue(segment: string, request: SiteRequest, ports: SiteP
   };
 }
 
-function notAllowed(ports: SitePorts): SiteResponse {
-  return page(405, 'Not allowed', '<p>Use the button in the page.</p>', ports.newsletterName, {
-    allow: 'GET, POST',
+function notAllowed(ports: SitePorts, allow = 'GET, HEAD, POST'): SiteResponse {
+  return page(405, 'Not allowed', '<p>Use the links and buttons in the page.</p>', ports.newsletterName, {
+    allow,
   });
 }
 
@@ -252,8 +286,4 @@ function decodedSegment(segment: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function capitalised(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -28,6 +28,8 @@ export interface SignUpPorts {
   now(): Date;
   /** Where the workflows say what happened, addresses masked (logs, the serve command's output). */
   log(event: string, details: Record<string, unknown>): void;
+  /** The least time a sign-up's answer takes (see `signUp`); none when unset (tests). */
+  minimumAnswerMs?: number;
 }
 
 /** What the form posted. `website` is the honeypot: a field people never see and bots fill in. */
@@ -39,21 +41,31 @@ export interface SignUpForm {
 
 /**
  * The answer to a sign-up. `accepted` is the same page for a new address, one already on the
- * list, one suppressed, a honeypot hit and an address over its own limit: the form never tells
- * whether an address is known. Only a malformed address, a source over its limit and a failed
- * hand-over of the confirmation get their own answers.
+ * list, one suppressed, a honeypot hit, an address over its own limit, and a confirmation that
+ * could not be sent (that one is logged, and the person may simply try again): the form never
+ * tells whether an address is known. Only a malformed address and a source over its limit get
+ * their own answers, and neither depends on the list.
  */
 export type SignUpAnswer =
   | { kind: 'accepted' }
   | { kind: 'invalid-address'; reason: string }
-  | { kind: 'too-many-from-source' }
-  | { kind: 'not-sent' };
+  | { kind: 'too-many-from-source' };
 
 /**
  * A sign-up from the public form: validated, rate-limited, recorded as `pending` (see
- * `decideSignup`) and confirmed by a link sent to the address (double opt-in).
+ * `decideSignup`) and confirmed by a link sent to the address (double opt-in). Every answer takes
+ * at least `minimumAnswerMs`, so that how long it took does not tell a known address (no write,
+ * no message) from a new one.
  */
 export async function signUp(form: SignUpForm, source: string, ports: SignUpPorts): Promise<SignUpAnswer> {
+  const started = performance.now();
+  const answer = await signUpNow(form, source, ports);
+  const wait = (ports.minimumAnswerMs ?? 0) - (performance.now() - started);
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  return answer;
+}
+
+async function signUpNow(form: SignUpForm, source: string, ports: SignUpPorts): Promise<SignUpAnswer> {
   const now = ports.now();
   if (form.website?.trim()) {
     ports.log('Sign-up ignored: the honeypot field was filled in', { source });
@@ -80,8 +92,10 @@ export async function signUp(form: SignUpForm, source: string, ports: SignUpPort
       }),
     { outcome: 'suppressed' } as const,
   );
-  ports.log(signUpEvents[decision.outcome], { recipient: maskAddress(email) });
-  if (!decision.sendConfirmation) return { kind: 'accepted' };
+  if (!decision.sendConfirmation) {
+    ports.log(signUpEvents[decision.outcome], { recipient: maskAddress(email) });
+    return { kind: 'accepted' };
+  }
 
   const token = signConfirmToken(
     { list: ports.listId, address: email, nonce: decision.sendConfirmation.nonce },
@@ -90,7 +104,7 @@ export async function signUp(form: SignUpForm, source: string, ports: SignUpPort
   );
   try {
     await ports.sendConfirmation(email, ports.confirmUrl(token));
-    return { kind: 'accepted' };
+    ports.log(signUpEvents[decision.outcome], { recipient: maskAddress(email) });
   } catch (error) {
     // Nothing went out: let the person try again at once instead of waiting out the resend limit
     // (the link's week still counts from now).
@@ -103,9 +117,12 @@ export async function signUp(form: SignUpForm, source: string, ports: SignUpPort
           }
         : { result: undefined },
     );
-    ports.log('Confirmation not sent', { recipient: maskAddress(email), error: (error as Error).message });
-    return { kind: 'not-sent' };
+    ports.log('Signed up, but the confirmation could not be sent; signing up again retries', {
+      recipient: maskAddress(email),
+      error: (error as Error).message,
+    });
   }
+  return { kind: 'accepted' };
 }
 
 const signUpEvents: Record<SignupOutcome, string> = {
@@ -124,6 +141,21 @@ export async function readConfirmLink(token: string, ports: Pick<SignUpPorts, 's
   const claim = verifyConfirmToken(token, await ports.secret(), ports.now());
   if (!claim || claim.list !== ports.listId) return { valid: false } as const;
   return { valid: true, address: claim.address, nonce: claim.nonce } as const;
+}
+
+/** What pressing Confirm would do for this link, found without changing anything. */
+export async function confirmationState(
+  link: { address: string; nonce: string },
+  ports: Pick<SignUpPorts, 'store' | 'now'>,
+): Promise<ConfirmOutcome> {
+  const now = ports.now();
+  return held(
+    () =>
+      ports.store.update(link.address, (existing) => ({
+        result: decideConfirmation(existing, link.nonce, now).outcome,
+      })),
+    'invalid' as const,
+  );
 }
 
 /** Confirms a sign-up (the POST of the confirmation page): see `decideConfirmation`. */

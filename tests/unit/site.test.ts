@@ -101,6 +101,7 @@ describe('signing up on the public site', () => {
     const page = await signUp('not-an-address"><script>alert(1)</script>', { name: '<b>Ana</b>' });
     expect(page.status).toBe(400);
     expect(page.body).toContain('role="alert"');
+    expect(page.body).toContain('That does not look like one email address');
     expect(page.body).not.toContain('<script>alert(1)');
     expect(page.body).toContain('value="&lt;b&gt;Ana&lt;/b&gt;"');
     expect(rows.size).toBe(0);
@@ -127,18 +128,35 @@ describe('signing up on the public site', () => {
     expect((await call('POST', `${first.pathname}${first.search}`)).body).toContain('You are subscribed');
   });
 
-  it('answers 503 when the confirmation cannot be sent, and lets the person try again at once', async () => {
+  it('answers as always when the confirmation cannot be sent (logged), and lets the person try again at once', async () => {
     const memory = site();
+    const logged: string[] = [];
+    memory.ports.log = (event) => logged.push(event);
     let failing = true;
     const sendConfirmation = memory.ports.sendConfirmation;
     memory.ports.sendConfirmation = async (to, url) => {
       if (failing) throw new Error('SES is unreachable');
       await sendConfirmation(to, url);
     };
-    expect((await memory.signUp('ana@example.org')).status).toBe(503);
+    const failed = await memory.signUp('ana@example.org');
+    const known = await memory.signUp('ana@example.org', {}, '198.51.100.3');
+    expect(failed.status).toBe(200);
+    expect(failed.body).toBe(known.body);
+    expect(logged[0]).toContain('could not be sent');
     failing = false;
     expect((await memory.signUp('ana@example.org', {}, '198.51.100.1')).status).toBe(200);
     expect(memory.sent).toHaveLength(1);
+  });
+
+  it('takes at least the minimum answer time for every address, so timing tells nothing', async () => {
+    const memory = site();
+    memory.ports.minimumAnswerMs = 150;
+    memory.rows.set('known@example.org', stored('known@example.org', 'active'));
+    for (const email of ['known@example.org', 'new@example.org']) {
+      const started = performance.now();
+      await memory.signUp(email, {}, `198.51.100.${email.length}`);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(145);
+    }
   });
 });
 
@@ -271,5 +289,51 @@ describe('unsubscribing from the site', () => {
     );
     expect(memory.sent).toEqual([]);
     expect(memory.rows.get('bounced@example.org')?.status).toBe('bounced');
+  });
+});
+
+describe('addresses on the form', () => {
+  it('refuses addresses longer than mail servers accept (64 before the @, 254 in all)', async () => {
+    const { signUp, rows } = site();
+    expect((await signUp(`${'a'.repeat(65)}@example.org`)).status).toBe(400);
+    expect((await signUp(`ana@${'b'.repeat(250)}.org`)).status).toBe(400);
+    expect((await signUp(`${'a'.repeat(64)}@example.org`)).status).toBe(200);
+    expect(rows.size).toBe(1);
+  });
+});
+
+describe('the site under misuse', () => {
+  it('says on opening that a used confirmation link is used, without showing a button', async () => {
+    const { signUp, call, lastLink, rows } = site();
+    await signUp('ana@example.org');
+    await call('POST', lastLink());
+    const reopened = await call('GET', lastLink());
+    expect(reopened.body).toContain('You are already subscribed');
+    expect(reopened.body).not.toContain('<button');
+    rows.set('ana@example.org', stored('ana@example.org', 'unsubscribed'));
+    expect((await call('GET', lastLink())).status).toBe(400);
+  });
+
+  it('serves only issues that went out, answers HEAD like GET without a body, and names the methods it allows', async () => {
+    const { call, ports } = site();
+    ports.archive = { ...ports.archive, html: async () => '<p>written, not yet sent</p>' };
+    expect((await call('GET', '/archive/2026-W48')).status).toBe(404);
+    expect((await call('DELETE', '/archive/2026-W47')).status).toBe(405);
+    const head = await call('HEAD', '/feed.xml');
+    expect([head.status, head.body]).toEqual([200, '']);
+    expect((await call('POST', '/feed.xml')).headers.allow).toBe('GET, HEAD');
+  });
+
+  it('answers a failure behind it with a page and its security headers, never a trace', async () => {
+    const { call, ports } = site();
+    ports.store = {
+      update: async () => {
+        throw new Error('EACCES: permission denied, open subscribers.csv');
+      },
+    };
+    const page = await call('POST', '/subscribe', 'email=ana%40example.org');
+    expect(page.status).toBe(503);
+    expect(page.body).not.toContain('EACCES');
+    expect(page.headers['content-security-policy']).toContain("default-src 'none'");
   });
 });

@@ -138,7 +138,9 @@ describe('the unsubscribe page of the public site', () => {
         (await handleSiteRequest(request('GET', '/', query, 'List-Unsubscribe=One-Click'), ports(done)))
           .status,
       ).toBe(200);
-    expect((await handleSiteRequest(request('HEAD', '/', { t: token }), ports(done))).status).toBe(405);
+    const head = await handleSiteRequest(request('HEAD', '/', { t: token }), ports(done));
+    expect([head.status, head.body]).toEqual([200, '']);
+    expect((await handleSiteRequest(request('PUT', '/', { t: token }), ports(done))).status).toBe(405);
     expect(done).toEqual([]);
   });
 

@@ -18,6 +18,9 @@ export function normalizeAddress(raw: string): AddressResult {
   if (!email.includes('@')) return { ok: false, reason: 'not an email address (no @)' };
   if (/[\s<>,;"()\\[\]]/u.test(email))
     return { ok: false, reason: `${maskedForReport(raw)} is not a single plain email address` };
+  // RFC 5321's limits: a mail server refuses longer ones, so they could never be delivered to.
+  if (email.length > 254 || email.lastIndexOf('@') > 64)
+    return { ok: false, reason: `${maskedForReport(raw)} is longer than an email address can be` };
   if (!emailSchema.safeParse(email).success)
     return { ok: false, reason: `${maskedForReport(raw)} is not a valid email address` };
   return { ok: true, email };
