@@ -81,7 +81,7 @@ export const handler = async (event: LambdaFunctionURLEvent): Promise<LambdaFunc
       query: event.queryStringParameters ?? {},
       body,
       contentType: event.headers?.['content-type'],
-      sourceIp: event.requestContext.http.sourceIp,
+      sourceIp: viewerAddress(event) ?? event.requestContext.http.sourceIp,
     },
     {
       secret: () => unsubscribeSecret(env.UNSUBSCRIBE_SECRET_ARN),
@@ -93,6 +93,8 @@ export const handler = async (event: LambdaFunctionURLEvent): Promise<LambdaFunc
       sendConfirmation: async (to, url) => (await confirmations())(to, url),
       now: () => new Date(),
       log: (message, details) => logger.info(message, details),
+      // Longer than a confirmation takes to hand to SES: no answer's timing tells a known address.
+      minimumAnswerMs: 600,
       unsubscribe: async (email) => {
         const done = await unsubscribeAddress(email, {
           store: (await dynamo()).store,
@@ -114,3 +116,13 @@ export const handler = async (event: LambdaFunctionURLEvent): Promise<LambdaFunc
   metrics.publishStoredMetrics();
   return { statusCode: response.status, headers: response.headers, body: response.body };
 };
+
+/**
+ * Behind CloudFront (a `SITE_URL` is set) every request comes from an edge address; the reader's
+ * own is in `CloudFront-Viewer-Address` (`ip:port`, once the origin request policy forwards it),
+ * and the rate limit counts that.
+ */
+function viewerAddress(event: LambdaFunctionURLEvent): string | undefined {
+  const viewer = env.SITE_URL ? event.headers?.['cloudfront-viewer-address'] : undefined;
+  return viewer?.replace(/:\d+$/, '');
+}

@@ -104,3 +104,19 @@ export function placeholderSender(settings: DeploySettings): string | undefined 
   if (!RESERVED_DOMAIN.test(settings.senderDomain)) return undefined;
   return `senderDomain ${settings.senderDomain} is a placeholder: this stack cannot deliver mail until senderDomain and senderEmail name a domain you control (cdk.json or -c senderDomain=… -c senderEmail=…)`;
 }
+
+/**
+ * The From header's mailbox: the newsletter's name as the display name, quoted (RFC 5322) when
+ * it holds characters that would otherwise change the header's meaning (`Metals: The Weekly`
+ * would read as a group, `(EU)` as a comment).
+ *
+ * @example
+ * senderMailbox({ newsletterName: 'Metals: The Weekly (EU)', senderEmail: 'digest@news.example.com' })
+ * // '"Metals: The Weekly (EU)" <digest@news.example.com>'
+ */
+export function senderMailbox(settings: Pick<DeploySettings, 'newsletterName' | 'senderEmail'>): string {
+  const name = settings.newsletterName.replace(/[\r\n]+/g, ' ').trim();
+  const plain = /^[\p{L}\p{N}!#$%&'*+\-/=?^_`{|}~ ]+$/u.test(name);
+  const display = plain ? name : `"${name.replace(/["\\]/g, '\\$&')}"`;
+  return `${display} <${settings.senderEmail}>`;
+}

@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
-import type { DeploySettings } from '../settings.js';
+import { type DeploySettings, senderMailbox } from '../settings.js';
 import { digestFunction, ROOT } from './digest-function.js';
 import { StackPart } from './stack-part.js';
 import { ARCHIVE, type Storage } from './storage.js';
@@ -41,7 +41,7 @@ export class PublicEndpoint extends StackPart {
         NEWSLETTER_NAME: settings.newsletterName,
         TIME_ZONE: settings.timeZone,
         ...(settings.siteUrl ? { SITE_URL: settings.siteUrl } : {}),
-        SENDER: `${settings.newsletterName.replace(/[<>"]/g, '')} <${settings.senderEmail}>`,
+        SENDER: senderMailbox(settings),
         UNSUBSCRIBE_SECRET_ARN: storage.secret.secretArn,
       },
     });

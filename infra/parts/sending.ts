@@ -8,7 +8,7 @@ import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import type { DeploySettings } from '../settings.js';
+import { type DeploySettings, senderMailbox } from '../settings.js';
 import { digestFunction, ROOT } from './digest-function.js';
 import type { PublicEndpoint } from './public-endpoint.js';
 import { StackPart } from './stack-part.js';
@@ -89,10 +89,12 @@ export class Sending extends StackPart {
     });
     this.identity = identity;
 
-    const url = endpoint.url.url;
+    // Links in every issue point at the public site: its own address when one is set in front of
+    // the Function URL (`siteUrl`), else the Function URL.
+    const url = settings.siteUrl ? `${settings.siteUrl.replace(/\/+$/, '')}/` : endpoint.url.url;
     const listEnvironment = {
       NEWSLETTER_NAME: settings.newsletterName,
-      SENDER: `${settings.newsletterName.replace(/[<>"]/g, '')} <${settings.senderEmail}>`,
+      SENDER: senderMailbox(settings),
       LIST_ID: settings.senderDomain,
       UNSUBSCRIBE_URL: url,
       UNSUBSCRIBE_MAILTO: settings.senderEmail,

@@ -130,7 +130,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
 function inOurVoice(text: string): string {
   const [first = '', ...rest] = text.trim().split('\n');
   const hint = rest.join(' ').match(/\(Did you mean (.+)\?\)/);
-  return `digest: ${first.replace(/^error: /, '')}${hint ? ` (did you mean ${hint[1]}?)` : ''}: run with --help for usage\n`;
+  const said = first.replace(/^error: /, '').replace(/\.$/, '');
+  return `digest: ${said}${hint ? ` (did you mean ${hint[1]}?)` : ''}: run with --help for usage\n`;
 }
 
 /** Commander's option names are already the settings' keys (`--time-zone` → `timeZone`). */

@@ -198,7 +198,7 @@ class SubscribersRun {
         `${number(total)} ${total === 1 ? 'subscriber' : 'subscribers'} in ${this.settings.subscribers}:`,
         ...counted.map((status) => `  ${status.padEnd(13)}${number(counts[status])}`),
         `  forgotten    ${number(counts.forgotten)} (erased; only a hash is kept, so they are never mailed; not counted)`,
-        `  expired sign-ups (not counted, may be purged): ${number(counts.expired)}`,
+        `  expired sign-ups (not counted; purge-pending removes those of new addresses): ${number(counts.expired)}`,
         ...held.lines(`${rows(held.count)} kept as found and not mailed:`),
       ].join('\n'),
     );
@@ -207,7 +207,7 @@ class SubscribersRun {
   async purgePending(): Promise<void> {
     const purged = await this.withStore((store) => store.purgeExpired(new Date()));
     this.io.out(
-      `Purged ${number(purged)} expired ${purged === 1 ? 'sign-up' : 'sign-ups'} from ${this.settings.subscribers}; an expired sign-up of an address that was on the list before stays, so its earlier status is kept.`,
+      `Purged ${number(purged)} expired ${purged === 1 ? 'sign-up' : 'sign-ups'} from ${this.settings.subscribers}; an expired sign-up of an address that had unsubscribed stays (never mailed), so no import can bring the address back.`,
     );
   }
 

@@ -18,7 +18,13 @@ export const DEVELOPMENT_SECRET = 'development-secret-not-for-real-mail';
 export const DEFAULT_CONFIG_FILE = 'digest.config.json';
 
 const validTimeZone = (zone: string) => DateTime.local().setZone(zone).isValid;
-const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an https:// URL' });
+// Links in mail must be https; plain http only for this machine, to try the site with `digest serve`.
+const httpsUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an https:// URL' })
+  .refine(
+    (url) => url.startsWith('https:') || /^http:\/\/(?:127\.0\.0\.1|localhost|\[::1\])(?::\d+)?\//.test(url),
+    'must be an https:// URL (http:// only for 127.0.0.1 or localhost)',
+  );
 
 /**
  * Every setting, with its default. Each can come from the config file (same key), from the
@@ -70,7 +76,7 @@ export const settingsSchema = z.object({
     .string()
     .regex(/^[a-z0-9][a-z0-9.-]*\.[a-z]{2,}$/i, 'must look like a domain, e.g. weekly.example.com')
     .default('weekly-briefing.example.com'),
-  archiveUrl: httpsUrl.default('https://example.com/archive/{issueId}/digest.html'),
+  archiveUrl: httpsUrl.default('https://example.com/archive/{issueId}'),
   unsubscribeSecret: z.string().min(16, 'must be at least 16 characters').optional(),
   sampleRecipient: z.email().default('subscriber@example.com'),
   digest: z.string().min(1).default('out'),
@@ -93,7 +99,7 @@ export const settingsSchema = z.object({
   summary: z.string().min(1).optional(),
   archive: z.string().min(1).default('archive'),
   port: z.coerce.number().int().min(0).max(65535).optional(),
-  baseUrl: z.url().optional(),
+  baseUrl: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// address' }).optional(),
   host: z.string().min(1).default('127.0.0.1'),
   open: z.boolean().default(false),
   poll: z.coerce.number().positive().default(5),

@@ -1,5 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { type RateLimiter, SIGNUPS_PER_ADDRESS, SIGNUPS_PER_SOURCE } from '../core/delivery/abuse-limits.js';
+import {
+  type RateLimiter,
+  SIGNUPS_PER_ADDRESS,
+  SIGNUPS_PER_SOURCE,
+  sourceKey,
+} from '../core/delivery/abuse-limits.js';
 import { maskAddress, normalizeAddress } from '../core/delivery/address.js';
 import { signConfirmToken, verifyConfirmToken } from '../core/delivery/confirm-token.js';
 import {
@@ -74,7 +79,7 @@ async function signUpNow(form: SignUpForm, source: string, ports: SignUpPorts): 
   const address = normalizeAddress(form.email);
   if (!address.ok) return { kind: 'invalid-address', reason: address.reason };
   const email = address.email;
-  if (!(await ports.limiter.allow(`source:${source}`, SIGNUPS_PER_SOURCE, now))) {
+  if (!(await ports.limiter.allow(`source:${sourceKey(source)}`, SIGNUPS_PER_SOURCE, now))) {
     ports.log('Sign-up refused: too many from this source', { source });
     return { kind: 'too-many-from-source' };
   }

@@ -139,6 +139,16 @@ describe('functions', () => {
       SITE_URL: 'https://news.example.com',
     });
     expect(siteEnvironment({})).not.toHaveProperty('SITE_URL');
+    // The links in every issue follow it too.
+    const built = build({ siteUrl: 'https://news.example.com' });
+    const sendId = built.stack.getLogicalId(built.stack.functions.send.node.defaultChild as never);
+    expect(
+      Template.fromStack(built.stack).findResources('AWS::Lambda::Function')[sendId]?.Properties.Environment
+        .Variables,
+    ).toMatchObject({
+      UNSUBSCRIBE_URL: 'https://news.example.com/',
+      ARCHIVE_URL: 'https://news.example.com/view/{issueId}',
+    });
   });
 
   it('reserve nothing, and watch no throttles, when the setting is none', () => {

@@ -68,6 +68,20 @@ afterAll(async () => {
 });
 
 describe('digest serve', () => {
+  it('refuses to serve beyond this machine with the development secret, in one line', async () => {
+    const refused = await runDigest(['serve', '--host', '0.0.0.0', '--port', '0'], env(), work);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^digest: serving on 0\.0\.0\.0 needs an unsubscribe secret.*DIGEST_UNSUBSCRIBE_SECRET/,
+      ),
+    ]);
+  });
+
+  it('warns on this machine that links are signed with the development secret', () => {
+    expect(output.join('')).toContain('links are signed with the development secret');
+  });
+
   it('prints the addresses of its pages', () => {
     const printed = output.join('');
     for (const page of ['/subscribe', '/archive/', '/feed.xml']) expect(printed).toContain(`${url}${page}`);

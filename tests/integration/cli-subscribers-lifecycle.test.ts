@@ -42,7 +42,9 @@ describe('digest subscribers count', () => {
     expect(run.stdout).toContain(
       '\n  forgotten    1 (erased; only a hash is kept, so they are never mailed; not counted)\n',
     );
-    expect(run.stdout).toContain('\n  expired sign-ups (not counted, may be purged): 1\n');
+    expect(run.stdout).toContain(
+      '\n  expired sign-ups (not counted; purge-pending removes those of new addresses): 1\n',
+    );
   });
 });
 
@@ -210,7 +212,7 @@ describe('digest subscribers purge-pending', () => {
 
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(
-      `Purged 1 expired sign-up from ${store}; an expired sign-up of an address that was on the list before stays, so its earlier status is kept.\n`,
+      `Purged 1 expired sign-up from ${store}; an expired sign-up of an address that had unsubscribed stays (never mailed), so no import can bring the address back.\n`,
     );
     expect(
       readFileSync(store, 'utf8')

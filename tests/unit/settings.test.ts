@@ -37,6 +37,15 @@ describe('resolveSettings', () => {
     expect(periodRequest(settings)).toEqual({ kind: 'all' });
   });
 
+  it('takes plain-http links only for this machine, to try the public site with digest serve', () => {
+    expect(
+      resolveSettings({}, { DIGEST_UNSUBSCRIBE_URL: 'http://127.0.0.1:3001/unsubscribe' }).unsubscribeUrl,
+    ).toBe('http://127.0.0.1:3001/unsubscribe');
+    expect(() => resolveSettings({}, { DIGEST_ARCHIVE_URL: 'http://127.0.0.1.evil.example/x' })).toThrow(
+      ConfigError,
+    );
+  });
+
   it('refuses two kinds of period given together', () => {
     expect(() => periodRequest(resolveSettings({ all: true, week: '2026-W47' }, {}))).toThrow(UsageError);
   });
@@ -46,7 +55,7 @@ describe('resolveSettings', () => {
     [
       {},
       { DIGEST_UNSUBSCRIBE_URL: 'http://insecure.example' },
-      /^DIGEST_UNSUBSCRIBE_URL=http:\/\/insecure\.example: must be an https:\/\/ URL$/,
+      /^DIGEST_UNSUBSCRIBE_URL=http:\/\/insecure\.example: must be an https:\/\/ URL \(http:\/\/ only for 127\.0\.0\.1 or localhost\)$/,
       ConfigError,
     ],
     [

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sourceKey } from '../../src/core/delivery/abuse-limits.js';
 import { signConfirmToken } from '../../src/core/delivery/confirm-token.js';
 import { forgottenKey, type Subscriber } from '../../src/core/delivery/subscriber.js';
 import { handleSiteRequest } from '../../src/site/router.js';
@@ -335,5 +336,17 @@ describe('the site under misuse', () => {
     expect(page.status).toBe(503);
     expect(page.body).not.toContain('EACCES');
     expect(page.headers['content-security-policy']).toContain("default-src 'none'");
+  });
+});
+
+describe('source addresses for the rate limit', () => {
+  it.each([
+    ['203.0.113.7', '203.0.113.7'],
+    ['::ffff:203.0.113.7', '203.0.113.7'],
+    ['2001:db8:1:2:aaaa::1', '2001:db8:1:2::/64'],
+    ['2001:0db8:0001:0002:ffff:0000:0000:0001', '2001:db8:1:2::/64'],
+    ['2001:db8::', '2001:db8:0:0::/64'],
+  ])('counts %s as %s (IPv6 by its /64)', (ip, key) => {
+    expect(sourceKey(ip)).toBe(key);
   });
 });

@@ -30,3 +30,27 @@ export function counterFor(
   const window = Math.floor(now.getTime() / 1000 / limit.windowSeconds);
   return { id: `${key}#${window}`, expiresAt: (window + 1) * limit.windowSeconds };
 }
+
+/**
+ * The key a source address counts under: an IPv4 address as it is; an IPv6 address by its /64
+ * network, since one subscriber line gets a whole /64 and could otherwise change address at will.
+ *
+ * @example
+ * sourceKey('2001:db8:1:2:aaaa::1') // '2001:db8:1:2::/64'
+ * sourceKey('::ffff:203.0.113.7') // '203.0.113.7'
+ */
+export function sourceKey(ip: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped?.[1]) return mapped[1];
+  if (!ip.includes(':')) return ip;
+  const [head = '', tail = ''] = ip.toLowerCase().split('::');
+  const front = head ? head.split(':') : [];
+  const back = tail ? tail.split(':') : [];
+  const groups = ip.includes('::')
+    ? [...front, ...Array(8 - front.length - back.length).fill('0'), ...back]
+    : front;
+  return `${groups
+    .slice(0, 4)
+    .map((group) => group.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
+}
