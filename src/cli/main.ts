@@ -89,7 +89,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
 
   describePreview(program).action(async (options: Record<string, unknown>) => {
     const { runPreview } = await import('./preview-command.js');
-    const preview = await runPreview(await settingsFor(options), io.out);
+    const preview = await runPreview(await settingsFor(options), io.out, io.err);
     // Runs until Ctrl-C; the server keeps the process alive.
     await new Promise<void>((resolve) => {
       process.once('SIGINT', () => void preview.stop().then(resolve));

@@ -1,7 +1,9 @@
+import { PREVIEW_SCRIPT } from './page-script.js';
+
 /**
  * The preview page: one self-contained HTML document (no external scripts, styles or fonts).
  * Everything it shows from the digest is written with textContent or into the sandboxed frame,
- * never parsed as markup.
+ * never parsed as markup. Its script is in page-script.ts.
  */
 export const PREVIEW_PAGE = `<!doctype html>
 <html lang="en">
@@ -14,13 +16,15 @@ export const PREVIEW_PAGE = `<!doctype html>
 :root { --ink:#111827; --muted:#6b7280; --line:#e5e7eb; --accent:#4338ca; --bg:#f3f4f6; --ok:#047857; --warn:#b45309; --err:#b91c1c; }
 * { box-sizing: border-box; }
 body { margin:0; font:14px/1.5 -apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif; color:var(--ink); background:var(--bg); }
-header { display:flex; gap:16px; align-items:center; padding:10px 16px; background:#fff; border-bottom:1px solid var(--line); position:sticky; top:0; z-index:2; flex-wrap:wrap; }
+header { display:flex; gap:8px 16px; align-items:center; padding:10px 16px; background:#fff; border-bottom:1px solid var(--line); position:sticky; top:0; z-index:2; flex-wrap:wrap; }
 header h1 { font-size:15px; margin:0 8px 0 0; }
-.tabs { display:flex; gap:2px; background:var(--bg); padding:3px; border-radius:8px; }
-.tabs button { border:0; background:transparent; padding:6px 10px; border-radius:6px; font:inherit; cursor:pointer; color:var(--muted); }
+.tabs { display:flex; flex-wrap:wrap; gap:2px; background:var(--bg); padding:3px; border-radius:8px; max-width:100%; }
+.tabs button { border:0; background:transparent; padding:6px 10px; border-radius:6px; font:inherit; cursor:pointer; color:var(--muted); white-space:nowrap; }
 .tabs button[aria-pressed="true"] { background:#fff; color:var(--ink); box-shadow:0 1px 2px rgba(0,0,0,.08); }
+button:focus-visible, a:focus-visible, select:focus-visible, input:focus-visible, summary:focus-visible, #resize:focus-visible { outline:2px solid var(--accent); outline-offset:2px; }
 select, input { font:inherit; padding:6px 8px; border:1px solid var(--line); border-radius:6px; background:#fff; }
-.send { display:flex; gap:6px; align-items:center; margin-left:auto; }
+.send { display:flex; flex-wrap:wrap; gap:6px; align-items:center; margin-left:auto; max-width:100%; }
+.send input { min-width:0; width:220px; max-width:100%; }
 .send button { border:0; background:var(--accent); color:#fff; border-radius:6px; padding:7px 12px; font:inherit; font-weight:600; cursor:pointer; }
 #send-result { font-size:12px; max-width:360px; }
 main { display:grid; grid-template-columns:minmax(0,1fr) 360px; gap:16px; padding:16px; align-items:start; }
@@ -29,12 +33,20 @@ main { display:grid; grid-template-columns:minmax(0,1fr) 360px; gap:16px; paddin
 .inbox .from { font-weight:700; }
 .inbox .subject { font-weight:600; }
 .inbox .preheader { color:var(--muted); white-space:nowrap; overflow:hidden; text-overflow:ellipsis; }
-#frame-wrap { background:#fff; border:1px solid var(--line); border-radius:10px; overflow:hidden; }
-#digest { display:block; border:0; width:100%; height:calc(100vh - 210px); min-height:480px; }
-pre.code { width:100%; max-width:900px; margin:0; background:#fff; border:1px solid var(--line); border-radius:10px; padding:16px; white-space:pre-wrap; word-break:break-word; font:12px/1.5 ui-monospace,SFMono-Regular,Menlo,monospace; max-height:calc(100vh - 210px); overflow:auto; }
-aside { display:flex; flex-direction:column; gap:12px; }
-section.panel { background:#fff; border:1px solid var(--line); border-radius:10px; padding:12px 14px; }
+.toolbar { display:flex; flex-wrap:wrap; gap:6px 10px; align-items:center; justify-content:center; max-width:100%; }
+.toolbar button, .toolbar a { border:1px solid var(--line); background:#fff; color:var(--ink); border-radius:6px; padding:5px 10px; font:inherit; font-size:13px; cursor:pointer; text-decoration:none; }
+.toolbar input { width:80px; padding:4px 6px; }
+#copy-result { font-size:12px; color:var(--muted); }
+#frame-wrap { display:flex; max-width:100%; background:#fff; border:1px solid var(--line); border-radius:10px; overflow:hidden; }
+#frame-wrap[hidden], .toolbar [hidden] { display:none; }
+#digest { display:block; border:0; flex:0 1 auto; min-width:0; height:calc(100vh - 250px); min-height:480px; }
+#resize { flex:0 0 12px; cursor:ew-resize; background:var(--line); touch-action:none; display:flex; align-items:center; justify-content:center; }
+#resize::before { content:''; width:2px; height:32px; border-radius:1px; background:var(--muted); }
+pre.code { width:100%; max-width:900px; margin:0; background:#fff; border:1px solid var(--line); border-radius:10px; padding:16px; white-space:pre-wrap; word-break:break-word; font:12px/1.5 ui-monospace,SFMono-Regular,Menlo,monospace; max-height:calc(100vh - 250px); overflow:auto; }
+aside { display:flex; flex-direction:column; gap:12px; min-width:0; }
+section.panel { background:#fff; border:1px solid var(--line); border-radius:10px; padding:12px 14px; overflow-wrap:anywhere; }
 section.panel h2 { font-size:12px; text-transform:uppercase; letter-spacing:1px; color:var(--muted); margin:0 0 8px; }
+section.panel p { margin:0 0 8px; }
 ul.list { list-style:none; margin:0; padding:0; display:flex; flex-direction:column; gap:8px; }
 .item-title { font-weight:600; }
 .meta { color:var(--muted); font-size:12px; }
@@ -44,29 +56,36 @@ ul.list { list-style:none; margin:0; padding:0; display:flex; flex-direction:col
 .check.warning::before { content:'!'; color:var(--warn); }
 .check.error::before { content:'✕'; color:var(--err); }
 .reason { color:var(--err); font-size:12px; }
+details summary { cursor:pointer; }
+details > div { font-size:12px; margin:4px 0 0 14px; }
+.score { font-size:22px; font-weight:700; }
+.score.ok { color:var(--ok); } .score.warning { color:var(--warn); } .score.error { color:var(--err); }
+.rule { font-size:12px; }
+.rule code, .hint code { font:12px ui-monospace,Menlo,monospace; }
 #overlay { position:fixed; inset:auto 16px 16px 16px; background:#fff; border:2px solid var(--err); border-radius:10px; padding:14px 16px; box-shadow:0 10px 30px rgba(0,0,0,.2); z-index:5; }
 #overlay[hidden] { display:none; }
 #overlay h2 { margin:0 0 4px; font-size:15px; color:var(--err); }
 #overlay .where { font:13px ui-monospace,Menlo,monospace; }
 #status { font-size:12px; color:var(--muted); }
-@media (max-width: 1000px) { main { grid-template-columns:1fr; } }
+@media (max-width: 1000px) { main { grid-template-columns:minmax(0,1fr); } }
+@media (max-width: 600px) { header, main { padding:8px; } .tabs { width:100%; } .tabs button { flex:1 1 auto; } .send { margin-left:0; } }
 </style>
 </head>
 <body>
 <header>
   <h1>Digest preview</h1>
   <div class="tabs" role="group" aria-label="View">
-    <button data-view="desktop">Desktop</button>
-    <button data-view="mobile">Mobile</button>
-    <button data-view="dark">Dark</button>
-    <button data-view="text">Plain text</button>
-    <button data-view="source">HTML source</button>
-    <button data-view="manifest">digest.json</button>
+    <button type="button" data-view="desktop">Desktop</button>
+    <button type="button" data-view="mobile">Mobile</button>
+    <button type="button" data-view="dark">Dark</button>
+    <button type="button" data-view="text">Plain text</button>
+    <button type="button" data-view="source">HTML source</button>
+    <button type="button" data-view="manifest">digest.json</button>
   </div>
   <label>Week <select id="week" aria-label="Week"></select></label>
-  <span id="status"></span>
+  <span id="status" role="status"></span>
   <form class="send" id="send-form">
-    <input id="send-address" type="email" placeholder="you@example.com" aria-label="Test address" required>
+    <input id="send-address" type="email" placeholder="you@example.com" aria-label="Test address" autocomplete="email" required>
     <button type="submit">Send test</button>
     <span id="send-result" role="status"></span>
   </form>
@@ -78,11 +97,24 @@ ul.list { list-style:none; margin:0; padding:0; display:flex; flex-direction:col
       <div class="subject" id="inbox-subject"></div>
       <div class="preheader" id="inbox-preheader"></div>
     </div>
-    <div id="frame-wrap"><iframe id="digest" title="Digest" sandbox="allow-same-origin allow-popups"></iframe></div>
+    <div class="toolbar" aria-label="The digest">
+      <label id="width-control">Width <input id="width" type="number" min="280" max="1600" step="10" aria-label="Frame width in pixels"> px</label>
+      <button type="button" id="copy-html">Copy HTML</button>
+      <button type="button" id="copy-text">Copy text</button>
+      <a id="download-html" href="/download/digest.html" download>Download HTML</a>
+      <a id="download-text" href="/download/digest.txt" download>Download text</a>
+      <span id="copy-result" role="status"></span>
+    </div>
+    <div id="frame-wrap">
+      <iframe id="digest" title="Digest" sandbox="allow-same-origin allow-popups"></iframe>
+      <div id="resize" role="separator" tabindex="0" aria-orientation="vertical" aria-label="Frame width: drag, or use the arrow keys" aria-controls="digest" aria-valuemin="280" aria-valuemax="1600"></div>
+    </div>
     <pre class="code" id="code" hidden></pre>
   </div>
   <aside>
     <section class="panel"><h2>Checks</h2><ul class="list" id="checks"></ul></section>
+    <section class="panel" id="compatibility-panel"><h2>Email clients</h2><div id="compatibility"></div></section>
+    <section class="panel" id="spam-panel"><h2>Spam score</h2><div id="spam"></div></section>
     <section class="panel"><h2 id="items-heading">Items</h2><ul class="list" id="items"></ul></section>
     <section class="panel"><h2 id="skipped-heading">Skipped files</h2><ul class="list" id="skipped"></ul></section>
   </aside>
@@ -92,125 +124,7 @@ ul.list { list-style:none; margin:0; padding:0; display:flex; flex-direction:col
   <div class="where" id="overlay-where"></div>
   <div id="overlay-message"></div>
 </div>
-<script>
-(() => {
-  const $ = (id) => document.getElementById(id);
-  const params = new URLSearchParams(location.search);
-  let view = params.get('view') || 'desktop';
-  let state = null;
-  let version = -1;
-
-  function el(tag, className, text) {
-    const node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
-
-  function setView(next) {
-    view = next;
-    params.set('view', view);
-    history.replaceState(null, '', '?' + params.toString());
-    for (const button of document.querySelectorAll('.tabs button')) button.setAttribute('aria-pressed', String(button.dataset.view === view));
-    const framed = view === 'desktop' || view === 'mobile' || view === 'dark';
-    $('frame-wrap').hidden = !framed;
-    $('code').hidden = framed;
-    $('frame-wrap').style.width = view === 'mobile' ? '375px' : '700px';
-    $('frame-wrap').style.maxWidth = '100%';
-    $('frame-wrap').style.background = view === 'dark' ? '#0b1120' : '#fff';
-    if (framed) loadFrame(); else loadCode();
-  }
-
-  function loadFrame() {
-    const frame = $('digest');
-    let scroll = 0;
-    try { scroll = frame.contentWindow ? frame.contentWindow.scrollY : 0; } catch (error) { scroll = 0; }
-    frame.onload = () => { try { frame.contentWindow.scrollTo(0, scroll); } catch (error) {} };
-    frame.src = '/digest.html?v=' + version + (view === 'dark' ? '&dark=1' : '');
-  }
-
-  async function loadCode() {
-    const code = $('code');
-    const top = code.scrollTop;
-    if (view === 'text') code.textContent = (state && state.text) || 'No digest for this period.';
-    else if (view === 'manifest') code.textContent = state && state.manifest ? JSON.stringify(state.manifest, null, 2) : '';
-    else code.textContent = await (await fetch('/digest.html?v=' + version)).text();
-    code.scrollTop = top;
-  }
-
-  function render() {
-    const manifest = state.manifest;
-    $('inbox-from').textContent = state.from;
-    $('inbox-subject').textContent = manifest ? manifest.subject : '(no digest for this period)';
-    $('inbox-preheader').textContent = manifest ? manifest.preheader : '';
-    $('status').textContent = 'Built in ' + state.buildMs + ' ms · ' + new Date(state.builtAt).toLocaleTimeString();
-
-    const week = $('week');
-    const options = ['latest', ...state.weeks];
-    week.replaceChildren(...options.map((value) => { const option = el('option', '', value === 'latest' ? 'Latest week' : value); option.value = value; return option; }));
-    week.value = state.week;
-
-    const checks = $('checks');
-    checks.replaceChildren(...state.checks.map((check) => el('li', 'check ' + check.level, check.message)));
-
-    const items = manifest ? manifest.items : [];
-    $('items-heading').textContent = 'Items (' + items.length + ')';
-    $('items').replaceChildren(...items.map((item) => {
-      const li = el('li');
-      const title = el('div', 'item-title', item.title);
-      if (item.summary === 'extracted') title.append(el('span', 'badge', 'extracted'));
-      const inspect = el('a', 'inspect', 'how it reads');
-      inspect.href = '/api/inspect?file=' + encodeURIComponent(item.file);
-      inspect.target = '_blank';
-      inspect.rel = 'noopener';
-      const meta = el('div', 'meta', [item.source, item.date.slice(0, 10), item.highlights.length + ' highlight' + (item.highlights.length === 1 ? '' : 's')].filter(Boolean).join(' · ') + ' · ');
-      meta.append(inspect);
-      li.append(title, meta);
-      return li;
-    }));
-
-    const skipped = manifest ? manifest.skipped : [];
-    $('skipped-heading').textContent = 'Skipped files (' + skipped.length + ')';
-    $('skipped').replaceChildren(...skipped.map((entry) => {
-      const li = el('li');
-      li.append(el('div', 'item-title', entry.file), el('div', 'reason', entry.reason));
-      return li;
-    }));
-
-    const overlay = $('overlay');
-    overlay.hidden = !state.error;
-    if (state.error) {
-      $('overlay-where').textContent = state.error.file ? state.error.file + (state.error.line ? ':' + state.error.line : '') : '';
-      $('overlay-message').textContent = state.error.message;
-    }
-  }
-
-  async function refresh() {
-    state = await (await fetch('/api/state')).json();
-    version = state.version;
-    render();
-    setView(view);
-  }
-
-  for (const button of document.querySelectorAll('.tabs button')) button.addEventListener('click', () => setView(button.dataset.view));
-  $('week').addEventListener('change', async (event) => {
-    await fetch('/api/week', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ week: event.target.value }) });
-  });
-  $('send-form').addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const result = $('send-result');
-    result.textContent = 'Sending…';
-    const response = await fetch('/api/send-test', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ address: $('send-address').value }) });
-    const body = await response.json();
-    result.textContent = response.ok ? body.report : 'Failed: ' + body.error;
-    result.style.color = response.ok ? 'var(--ok)' : 'var(--err)';
-  });
-
-  const events = new EventSource('/events');
-  events.addEventListener('rebuilt', (event) => { if (JSON.parse(event.data).version !== version) refresh(); });
-  refresh();
-})();
-</script>
+<script>${PREVIEW_SCRIPT}</script>
 </body>
 </html>
 `;

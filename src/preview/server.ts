@@ -8,6 +8,8 @@ export interface PreviewServer {
   url: string;
   /** Tells every open page that a new build is ready. */
   notify(): void;
+  /** Tells every open page that a build's compatibility or spam report is ready. */
+  notifyReports(): void;
   close(): Promise<void>;
 }
 
@@ -22,7 +24,8 @@ const PAGE_HEADERS = {
  * The preview's HTTP server. It serves a fixed set of routes and never a path from the request
  * (a briefing's source only by the name of a file of the current build, see readBriefingFile),
  * answers only to its own host name (no DNS rebinding), and takes actions (send test, week) only
- * from its own page (same-origin JSON POSTs).
+ * from its own page (same-origin JSON POSTs). Downloads are the same read-only content as the
+ * frame and the plain-text view, sent as attachments.
  */
 export async function startPreviewServer(
   session: PreviewSession,
@@ -63,6 +66,29 @@ export async function startPreviewServer(
       case 'GET /api/state':
         json(response, 200, session.state);
         return;
+      case 'GET /api/reports':
+        json(response, 200, session.reports.current);
+        return;
+      case 'GET /download/digest.html':
+      case 'GET /download/digest.txt': {
+        const html = url.pathname.endsWith('.html');
+        const body = html ? session.html : session.state.text;
+        const issueId = session.state.manifest?.issueId;
+        if (body === null || !issueId) {
+          response.writeHead(404, { 'content-type': 'text/plain' }).end('No digest for this period.');
+          return;
+        }
+        response
+          .writeHead(200, {
+            ...PAGE_HEADERS,
+            'content-type': `${html ? 'text/html' : 'text/plain'}; charset=utf-8`,
+            // An issue id is `2026-W47` (or a name from the issue file): keep the file name plain.
+            'content-disposition': `attachment; filename="digest-${issueId.replace(/[^\w.-]/g, '_')}.${html ? 'html' : 'txt'}"`,
+            'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:",
+          })
+          .end(body);
+        return;
+      }
       case 'GET /digest.html': {
         const html =
           session.html ??
@@ -163,6 +189,12 @@ export async function startPreviewServer(
     notify: () => {
       for (const listener of listeners)
         listener.write(`event: rebuilt\ndata: ${JSON.stringify({ version: session.state.version })}\n\n`);
+    },
+    notifyReports: () => {
+      for (const listener of listeners)
+        listener.write(
+          `event: reports\ndata: ${JSON.stringify({ build: session.reports.current.version })}\n\n`,
+        );
     },
     close: async () => {
       clearInterval(heartbeat);

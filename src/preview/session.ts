@@ -1,17 +1,18 @@
 import { type FSWatcher, watch } from 'node:fs';
 import { DateTime } from 'luxon';
 import { BUNDLED_TEMPLATES, loadTemplates } from '../adapters/templates-fs.js';
-import type { IssueContent } from '../core/delivery/message-template.js';
+import { createMessageFactory, type IssueContent } from '../core/delivery/message-template.js';
 import { type InspectedBriefing, inspectBriefing } from '../core/digest/inspect.js';
 import type { PeriodRequest } from '../core/digest/period.js';
 import { DigestError, TemplateError } from '../core/errors.js';
 import type { DigestManifest } from '../core/render/build.js';
 import { compileTemplates } from '../core/render/render.js';
 import type { BriefingSource, ListedFile, SourceFile } from '../core/types.js';
-import type { Settings } from '../settings/settings.js';
+import { messageContext, type Settings } from '../settings/settings.js';
 import { buildFromSettings, issueOf, listS3Source, sourceFor } from '../workflows/local-build.js';
 import { type BriefingFile, readBriefingFile } from './briefing-file.js';
 import { type Check, digestChecks } from './checks.js';
+import { type BuildReports, BuildReportsRunner, contentKey, type ReportInput } from './reports.js';
 
 /** What the preview page shows; everything but the HTML goes to the page as JSON. */
 export interface PreviewState {
@@ -31,10 +32,21 @@ export interface PreviewState {
   error: { message: string; file: string | null; line: number | null } | null;
 }
 
+export interface PreviewSessionOptions {
+  pollSeconds: number;
+  /** Called when a build's compatibility or SpamAssassin report is ready (see BuildReportsRunner). */
+  onReports?: (reports: BuildReports) => void;
+  /** How long a build stays current before its slow checks start (default 300 ms). */
+  reportDelayMs?: number;
+  /** The PATH SpamAssassin is looked up in (default: this process's). */
+  spamPath?: string;
+}
+
 /**
  * Builds the digest for the preview and rebuilds it when a briefing or template changes: folders
  * are watched, an S3 prefix is polled. A failed build keeps the last good page and reports the
- * error; the next good build clears it.
+ * error; the next good build clears it. Each good build's slow checks (compatibility, spam score)
+ * run in the background afterwards, in `reports`.
  */
 export class PreviewSession {
   state: PreviewState;
@@ -48,12 +60,18 @@ export class PreviewSession {
   private sourceSignature = '';
   /** The files of the last build: what the preview may show, and nothing else. */
   private files: SourceFile[] = [];
+  readonly reports: BuildReportsRunner;
 
   constructor(
     private readonly settings: Settings,
     private readonly onChange: (state: PreviewState) => void,
-    private readonly options: { pollSeconds: number } = { pollSeconds: 5 },
+    private readonly options: PreviewSessionOptions = { pollSeconds: 5 },
   ) {
+    this.reports = new BuildReportsRunner({
+      onReport: (reports) => options.onReports?.(reports),
+      ...(options.reportDelayMs !== undefined ? { delayMs: options.reportDelayMs } : {}),
+      ...(options.spamPath !== undefined ? { spamPath: options.spamPath } : {}),
+    });
     this.state = {
       version: 0,
       builtAt: '',
@@ -94,11 +112,13 @@ export class PreviewSession {
     for (const watcher of this.watchers) watcher.close();
     clearInterval(this.poller);
     clearTimeout(this.debounce);
+    this.reports.stop();
   }
 
   async setWeek(week: string): Promise<void> {
     if (week !== 'latest' && !/^\d{4}-W\d{2}$/.test(week))
       throw new DigestError(`"${week}" is not an ISO week such as 2026-W47`);
+    if (week === this.state.week && !this.state.error) return;
     this.state.week = week;
     await this.rebuild();
   }
@@ -152,6 +172,7 @@ export class PreviewSession {
 
   private async build(): Promise<void> {
     const started = performance.now();
+    const version = this.state.version + 1;
     try {
       const templates = compileTemplates(await loadTemplates(this.settings.templates));
       // The picker lists every week from the listing; only the shown week's files are read.
@@ -190,6 +211,7 @@ export class PreviewSession {
           : [],
         error: null,
       };
+      this.reports.schedule(version, this.reportInput(result.manifest.subject));
     } catch (error) {
       // The preview keeps running whatever happens: the page shows the problem until it is fixed.
       this.state = {
@@ -204,11 +226,25 @@ export class PreviewSession {
     }
     this.state = {
       ...this.state,
-      version: this.state.version + 1,
+      version,
       builtAt: new Date().toISOString(),
       buildMs: Math.round(performance.now() - started),
     };
     this.onChange(this.state);
+  }
+
+  /** The last good build's HTML and its sample message (the `digest.eml` of `digest build`), made when needed. */
+  private reportInput(subject: string): ReportInput | null {
+    const { html, issue, settings } = this;
+    if (!html || !issue) return null;
+    return {
+      html,
+      contentKey: contentKey(html, this.state.text ?? '', subject),
+      message: async () => {
+        const makeMessage = await createMessageFactory(issue, messageContext(settings));
+        return (await makeMessage(settings.sampleRecipient)).raw;
+      },
+    };
   }
 }
 
