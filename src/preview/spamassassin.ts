@@ -69,7 +69,7 @@ export function scoreWithSpamAssassin(
       if (timedOut)
         return resolve({
           status: 'failed',
-          message: `SpamAssassin did not answer within ${Math.round(timeoutMs / 1000)} s`,
+          message: `SpamAssassin did not answer within ${timeoutMs / 1000} s`,
         });
       if (code !== 0) {
         const said = stderr.trim().split('\n').at(-1) ?? '';
