@@ -94,15 +94,16 @@ export function compatibilityOf(html: string, library: typeof CanIEmail): Compat
   const { issues } = library.caniemail({ clients: [...CHECKED_CLIENTS], html });
   const urls = new Map(library.rawData.data.map((feature) => [feature.title, feature.url]));
 
-  const byFeature = new Map<string, { clients: string[]; notes: Set<string>; line: number | null }>();
+  // caniemail reports a feature once for each place that uses it: count each client once.
+  const byFeature = new Map<string, { clients: Set<string>; notes: Set<string>; line: number | null }>();
   for (const [client, clientIssues] of issues.errors) {
     for (const issue of clientIssues) {
       const entry = byFeature.get(issue.title) ?? {
-        clients: [],
+        clients: new Set<string>(),
         notes: new Set<string>(),
         line: issue.position?.start.line ?? null,
       };
-      entry.clients.push(client);
+      entry.clients.add(client);
       for (const note of issue.notes) entry.notes.add(plainNote(note));
       byFeature.set(issue.title, entry);
     }
@@ -110,12 +111,12 @@ export function compatibilityOf(html: string, library: typeof CanIEmail): Compat
   const unsupported = [...byFeature]
     .map(([feature, entry]) => ({
       feature,
-      clients: byFamily(entry.clients),
+      clients: byFamily([...entry.clients]),
       fallback: KNOWN_FALLBACKS[feature] ?? null,
       notes: [...entry.notes],
       url: urls.get(feature) ?? null,
       line: entry.line,
-      count: entry.clients.length,
+      count: entry.clients.size,
     }))
     // Those without a known fallback need a look first; then the most widely missing.
     .sort(
@@ -126,12 +127,12 @@ export function compatibilityOf(html: string, library: typeof CanIEmail): Compat
     )
     .map(({ count: _count, ...feature }) => feature);
 
-  const partialCounts = new Map<string, number>();
-  for (const [, clientIssues] of issues.warnings)
+  const partialClients = new Map<string, Set<string>>();
+  for (const [client, clientIssues] of issues.warnings)
     for (const issue of clientIssues)
-      partialCounts.set(issue.title, (partialCounts.get(issue.title) ?? 0) + 1);
-  const partial = [...partialCounts]
-    .map(([feature, clients]) => ({ feature, clients }))
+      partialClients.set(issue.title, (partialClients.get(issue.title) ?? new Set()).add(client));
+  const partial = [...partialClients]
+    .map(([feature, clients]) => ({ feature, clients: clients.size }))
     .sort((a, b) => b.clients - a.clients || a.feature.localeCompare(b.feature));
 
   return {
