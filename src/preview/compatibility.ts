@@ -78,6 +78,17 @@ export const KNOWN_FALLBACKS: Record<string, string> = {
   'lang attribute': 'A language hint for screen readers only.',
   '<body> element': 'The client replaces <body>; MJML repeats its background colour on the wrapper inside.',
   'target attribute': 'Links open in a new window or tab anyway.',
+  'word-spacing': 'MJML only resets it to normal, the default: nothing changes.',
+  outline: 'Part of MJML’s reset for images (outline:none); the bundled templates have no images.',
+  'word-break': 'A very long word (a URL) may run past its column instead of breaking.',
+};
+
+/**
+ * caniemail 1.0.5 reports some features the HTML does not use: `text-transform` counts as
+ * `transform`. Each entry says whether the feature is really there.
+ */
+const REALLY_USED: Record<string, (html: string) => boolean> = {
+  transform: (html) => /(?:^|[\s;{"'])transform\s*:/i.test(html),
 };
 
 /**
@@ -94,10 +105,16 @@ export function compatibilityOf(html: string, library: typeof CanIEmail): Compat
   const { issues } = library.caniemail({ clients: [...CHECKED_CLIENTS], html });
   const urls = new Map(library.rawData.data.map((feature) => [feature.title, feature.url]));
 
+  const misread = new Set(
+    Object.entries(REALLY_USED)
+      .filter(([, used]) => !used(html))
+      .map(([feature]) => feature),
+  );
   // caniemail reports a feature once for each place that uses it: count each client once.
   const byFeature = new Map<string, { clients: Set<string>; notes: Set<string>; line: number | null }>();
   for (const [client, clientIssues] of issues.errors) {
     for (const issue of clientIssues) {
+      if (misread.has(issue.title)) continue;
       const entry = byFeature.get(issue.title) ?? {
         clients: new Set<string>(),
         notes: new Set<string>(),
@@ -130,7 +147,8 @@ export function compatibilityOf(html: string, library: typeof CanIEmail): Compat
   const partialClients = new Map<string, Set<string>>();
   for (const [client, clientIssues] of issues.warnings)
     for (const issue of clientIssues)
-      partialClients.set(issue.title, (partialClients.get(issue.title) ?? new Set()).add(client));
+      if (!misread.has(issue.title))
+        partialClients.set(issue.title, (partialClients.get(issue.title) ?? new Set()).add(client));
   const partial = [...partialClients]
     .map(([feature, clients]) => ({ feature, clients: clients.size }))
     .sort((a, b) => b.clients - a.clients || a.feature.localeCompare(b.feature));

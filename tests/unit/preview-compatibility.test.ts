@@ -36,12 +36,19 @@ describe('the compatibility panel (caniemail)', () => {
   });
 
   it('puts features with no known fallback first, so they get a look', () => {
-    const html = '<div style="border-radius:8px;word-break:break-all;transform:rotate(1deg)">x</div>';
+    const html = '<div style="border-radius:8px;height:10px;transform:rotate(1deg)">x</div>';
     const { unsupported } = compatibilityOf(html, caniemail);
     const firstKnown = unsupported.findIndex((entry) => entry.fallback !== null);
     expect(firstKnown).toBeGreaterThan(0);
     expect(unsupported.slice(firstKnown).every((entry) => entry.fallback !== null)).toBe(true);
     expect(unsupported[0]?.fallback).toBeNull();
+  });
+
+  it('leaves out what caniemail misreads: text-transform is not transform', () => {
+    const features = (html: string) =>
+      compatibilityOf(html, caniemail).unsupported.map((entry) => entry.feature);
+    expect(features('<div style="text-transform:uppercase">x</div>')).not.toContain('transform');
+    expect(features('<div style="transform:rotate(1deg)">x</div>')).toContain('transform');
   });
 
   it('keeps caniemail’s notes as words, without Markdown link targets', () => {
