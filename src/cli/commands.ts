@@ -82,8 +82,9 @@ export function describePreview(program: Command): Command {
     .command('preview')
     .summary('preview the coming digest in the browser, live as briefings and templates change')
     .description(
-      'Serves a live preview of the digest on 127.0.0.1: desktop, mobile and dark views, plain text, HTML source, ' +
-        'the manifest, checks, skipped files and a "send test" button. Saving a briefing or template updates the page.',
+      'Serves a live preview of the digest on 127.0.0.1: desktop, mobile, any-width and dark views, plain text, HTML ' +
+        'source, the manifest, checks, email-client compatibility (caniemail), a SpamAssassin score, copy/download of ' +
+        'HTML and text, skipped files and a "send test" button. Saving a briefing or template updates the page.',
     )
     .option('--source <dir|s3://bucket/prefix>', 'where the briefings are (default: briefings); S3 is polled')
     .option('--week <YYYY-Www|latest>', 'the week to show first (default: latest)')
