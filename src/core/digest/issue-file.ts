@@ -209,7 +209,13 @@ export interface IssueFileRecord {
  */
 export function steerIssue(
   file: IssueFile,
-  issue: { issueId: string; briefings: readonly string[]; skipped: readonly SkippedFile[] },
+  issue: {
+    issueId: string;
+    briefings: readonly string[];
+    skipped: readonly SkippedFile[];
+    /** Where the names were looked for, as messages say it (default: the issue id). */
+    scope?: string;
+  },
 ): Steering {
   const { settings } = file;
   const warnings = [...file.warnings];
@@ -218,9 +224,10 @@ export function steerIssue(
     if (found) return found;
     const skipped = issue.skipped.find((entry) => entry.file === name || baseName(entry.file) === name);
     const guess = closestName(name, issue.briefings);
+    const scope = issue.scope ?? issue.issueId;
     const why = skipped
-      ? `is not in ${issue.issueId} (skipped: ${skipped.reason})`
-      : `matches no briefing of ${issue.issueId}${guess ? ` (did you mean "${guess}"?)` : ''}`;
+      ? `is not in ${scope} (skipped: ${skipped.reason})`
+      : `matches no briefing in ${scope}${guess ? ` (did you mean "${guess}"?)` : ''}`;
     warnings.push(`${file.path}: "${key}" names "${name}", which ${why}`);
     return undefined;
   };
