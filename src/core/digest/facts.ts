@@ -35,7 +35,8 @@ export function factsOf(briefings: readonly Briefing[]): Facts[] {
       readNamesAndWords(segment, lexicon, facts);
       for (const figure of figuresIn(segment.text)) facts.figures.add(figure);
     }
-    if (source) facts.names.delete(source);
+    // A briefing naming its own source (`told Andes Wire`) says nothing about the event.
+    if (source) for (const key of [source, headOf(source)]) facts.names.delete(key);
     return facts;
   });
 }
