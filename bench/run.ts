@@ -20,6 +20,7 @@ import { resolveSettings } from '../src/settings/settings.js';
 import { buildFromSettings, issueOf, sourceFor } from '../src/workflows/local-build.js';
 import { benchArchive, benchCliStartup } from './archive-bench.js';
 import { benchBuild, benchCliBuild } from './build-bench.js';
+import { benchGrouping } from './group-bench.js';
 import { median, timed } from './measure.js';
 import { benchSend } from './send-bench.js';
 
@@ -36,6 +37,9 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 try {
   log('build …');
   const build = await benchBuild(work, [10, 100, 1000, 5000]);
+
+  log('grouping one event from several sources …');
+  const grouping = await benchGrouping([1000, 5000]);
 
   log('CLI startup …');
   const cli = { ...(await benchCliStartup()), build: await benchCliBuild(work, 1000) };
@@ -72,6 +76,7 @@ try {
     },
     measuredAt: new Date().toISOString(),
     build,
+    grouping,
     cli,
     archive,
     send,
@@ -83,6 +88,10 @@ try {
         (build.find((figure) => figure.briefings === 1000)?.buildMs ?? Number.POSITIVE_INFINITY) < 1000,
       build1000WithinTwiceBaseline:
         (build.find((figure) => figure.briefings === 1000)?.ratio ?? Number.POSITIVE_INFINITY) <= 2,
+      // Five times the briefings may cost at most seven times the time: near-linear, not quadratic.
+      grouping5000NearLinear:
+        (grouping.find((figure) => figure.briefings === 5000)?.groupMs ?? Number.POSITIVE_INFINITY) <=
+        7 * (grouping.find((figure) => figure.briefings === 1000)?.groupMs ?? 0),
       helpWithin4xBareNode: cli.ratio <= 4,
       cliBuild1000Within2xFloor: cli.build.ratio <= 2,
       weekAmongArchiveWithin1_3x: archive.ratio <= 1.3,
@@ -256,6 +265,7 @@ async function benchPreview() {
 
 function printTable(results: {
   build: Awaited<ReturnType<typeof benchBuild>>;
+  grouping: Awaited<ReturnType<typeof benchGrouping>>;
   cli: Awaited<ReturnType<typeof benchCliStartup>> & { build: Awaited<ReturnType<typeof benchCliBuild>> };
   archive: Awaited<ReturnType<typeof benchArchive>>;
   send: Awaited<ReturnType<typeof benchSend>>;
@@ -271,6 +281,14 @@ function printTable(results: {
       `build ${figure.briefings} briefings (${figure.items} items, ${figure.mjmlRenders} render${figure.mjmlRenders === 1 ? '' : 's'})`,
       `${figure.buildMs.toFixed(0)} ms`,
       `${figure.baselineMs.toFixed(0)} ms (read + 1 render)`,
+      `${figure.ratio.toFixed(2)}×`,
+    ]);
+  }
+  for (const figure of results.grouping) {
+    rows.push([
+      `group ${figure.briefings} briefings of a week (${figure.groups} groups, ${figure.events} events)`,
+      `${figure.groupMs.toFixed(0)} ms`,
+      `${figure.baselineMs.toFixed(0)} ms (near-duplicate pass)`,
       `${figure.ratio.toFixed(2)}×`,
     ]);
   }

@@ -26,6 +26,10 @@ export function describeBuild(program: Command): Command {
     .option('--s3-endpoint <url>', 'a local S3 endpoint (or set AWS_ENDPOINT_URL_S3)')
     .option('--max-briefing-bytes <n>', 'skip briefings larger than this (default: 2097152)')
     .option('--date-slack <days>', 'read files whose listed date is this close to the period (default: 3)')
+    .option(
+      '--max-items <n>',
+      'stories shown in full; the rest are title links (default: 12; the issue file may change it)',
+    )
     .option('--verbose', 'list every file outside the period, not just how many');
 }
 
@@ -94,6 +98,7 @@ export function describePreview(program: Command): Command {
     .option('--open', 'open the preview in the default browser')
     .option('--poll <seconds>', 'how often to look for changes in S3 (default: 5)')
     .option('--outbox <file:dir|ses>', 'where "send test" delivers (default: file:<digest>/outbox)')
+    .option('--max-items <n>', 'stories shown in full (default: 12; the issue file may change it)')
     .option('--time-zone <zone>', 'IANA time zone for weeks and dates (default: UTC)');
 }
 

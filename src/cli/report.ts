@@ -16,6 +16,8 @@ export function formatBuildReport(
   const lines = [
     `Digest ${digest.issueId} (${when}): ${digest.items.length} item${digest.items.length === 1 ? '' : 's'}`,
   ];
+  const { issueFile, groups } = result.manifest;
+  if (issueFile) lines.push(`  Issue file: ${issueFile.path} (${describeIssueFile(issueFile.applied)})`);
   if (digest.items.length > 0) {
     lines.push(`  Subject:   ${digest.subject}`, `  Preheader: ${digest.preheader}`, '', 'Included:');
     digest.items.forEach((item, index) => {
@@ -27,7 +29,11 @@ export function formatBuildReport(
         .filter(Boolean)
         .join(', ');
       // One line an item: a week of fifty briefings still reads on one screen.
-      lines.push(`  ${index + 1}. ${item.title} (${item.file}: ${details})`);
+      const also =
+        item.alsoReportedBy.length > 0
+          ? `; also ${item.alsoReportedBy.map((other) => other.file).join(', ')}`
+          : '';
+      lines.push(`  ${index + 1}. ${item.title} (${item.file}: ${details}${also})`);
     });
   } else {
     lines.push(`  ${nothingToRender(result, source)}`);
@@ -46,12 +52,27 @@ export function formatBuildReport(
     );
     if (options.verbose) for (const file of outside) lines.push(`  - ${file.file}: ${file.reason}`);
   }
+  if (groups.length > 0) {
+    lines.push(
+      '',
+      `Grouped ${groups.length} event${groups.length === 1 ? '' : 's'} reported by several briefings:`,
+    );
+    for (const group of groups)
+      lines.push(`  - ${[group.kept, ...group.also].join(' + ')}: share ${group.shared.join(', ')}`);
+  }
+  const { beyondMaxItems, maxItems } = result.manifest;
+  if (beyondMaxItems.length > 0)
+    lines.push(
+      '',
+      `${beyondMaxItems.length} item(s) after the first ${maxItems} shown as title-only links ("More this week").`,
+    );
   if (result.manifest.collapsedItems.length > 0) {
     lines.push(
       '',
       `${result.manifest.collapsedItems.length} item(s) shown as title-only links to keep the email under Gmail's 102 KB clip.`,
     );
   }
+  for (const warning of issueFile?.warnings ?? []) lines.push(`Issue file warning: ${warning}`);
   for (const warning of output?.warnings ?? []) lines.push(`Template warning: ${warning}`);
   lines.push('', 'Wrote:');
   for (const path of written) lines.push(`  ${path} (${formatSize(statSync(path).size)})`);
@@ -62,6 +83,20 @@ export function formatBuildReport(
       `Open ${html} in a browser to see the digest; digest.eml is the message a subscriber gets.`,
     );
   return lines.join('\n');
+}
+
+/** What an issue file changed, in a few words: `lead a.md, 2 dropped, subject, maxItems 8`. */
+function describeIssueFile(applied: NonNullable<BuildResult['manifest']['issueFile']>['applied']): string {
+  const parts = [
+    applied.lead && `lead ${applied.lead}`,
+    applied.order.length > 0 && `${applied.order.length} ordered`,
+    applied.dropped.length > 0 && `${applied.dropped.length} dropped`,
+    applied.subject && 'subject',
+    applied.preheader && 'preheader',
+    applied.intro && 'intro',
+    applied.maxItems && `maxItems ${applied.maxItems}`,
+  ].filter(Boolean);
+  return parts.length > 0 ? parts.join(', ') : 'changes nothing';
 }
 
 /** Why there is no digest, and the next step that can help (never one the editor already took). */

@@ -123,6 +123,15 @@ export interface DigestItem {
   summary: 'highlights' | 'extracted';
   /** The briefing's disclaimer, kept as a short note. */
   note?: string;
+  /** Other briefings that report the same event (README "Grouping"), best-sourced first. */
+  alsoReportedBy: AlsoReported[];
+}
+
+/** Another briefing of an item's event, as the "Also reported by" line names it. */
+export interface AlsoReported {
+  file: string;
+  source?: string;
+  url?: string;
 }
 
 export interface Digest {
@@ -132,4 +141,8 @@ export interface Digest {
   preheader: string;
   items: DigestItem[];
   skipped: SkippedFile[];
+  /** Markdown shown under the masthead (the issue file's `intro`). */
+  intro?: string;
+  /** Items after the first `maxItems` are shown as title links ("More this week"); no cap when absent. */
+  maxItems?: number;
 }

@@ -103,6 +103,8 @@ export const PREVIEW_SCRIPT = `
 
     $('checks').replaceChildren(...state.checks.map((check) => el('li', 'check ' + check.level, check.message)));
 
+    renderIssueFile(manifest);
+
     const items = manifest ? manifest.items : [];
     $('items-heading').textContent = 'Items (' + items.length + ')';
     $('items').replaceChildren(...items.map((item) => {
@@ -116,6 +118,7 @@ export const PREVIEW_SCRIPT = `
       const meta = el('div', 'meta', [item.source, item.date.slice(0, 10), item.highlights.length + ' highlight' + (item.highlights.length === 1 ? '' : 's')].filter(Boolean).join(' · ') + ' · ');
       meta.append(inspect);
       li.append(title, meta);
+      if (item.alsoReportedBy && item.alsoReportedBy.length > 0) li.append(el('div', 'meta', 'Also reported by: ' + item.alsoReportedBy.map((other) => other.source || other.file).join(', ')));
       return li;
     }));
 
@@ -203,6 +206,43 @@ export const PREVIEW_SCRIPT = `
     const reports = await (await fetch('/api/reports')).json();
     renderCompatibility(reports.compatibility);
     renderSpam(reports.spam);
+  }
+
+  // What the issue file changed, its warnings, and the stories grouped from several briefings.
+  function renderIssueFile(manifest) {
+    const list = $('issue-file');
+    const rows = [];
+    const file = manifest && manifest.issueFile;
+    if (file) {
+      const applied = file.applied;
+      rows.push(el('li', 'item-title', file.path));
+      const changes = [
+        applied.lead && ['Lead', applied.lead],
+        applied.order.length > 0 && ['Order', applied.order.join(', ')],
+        applied.dropped.length > 0 && ['Dropped', applied.dropped.join(', ')],
+        applied.subject && ['Subject', applied.subject],
+        applied.preheader && ['Preheader', applied.preheader],
+        applied.intro && ['Intro', applied.intro],
+        applied.maxItems && ['In full', 'the first ' + applied.maxItems + ' stories'],
+      ].filter(Boolean);
+      if (changes.length === 0) rows.push(el('li', 'meta', 'It changes nothing.'));
+      for (const [label, value] of changes) {
+        const li = el('li');
+        li.append(el('span', 'meta', label + ': '), el('span', '', value));
+        rows.push(li);
+      }
+      for (const warning of file.warnings) rows.push(el('li', 'check warning', warning));
+    } else if (state.issueFilePath) {
+      rows.push(el('li', 'meta', 'No ' + state.issueFilePath + ' in the source: add one to pick the lead, order, drops, subject, preheader, intro or maxItems.'));
+    } else {
+      rows.push(el('li', 'meta', 'This period has no issue file.'));
+    }
+    for (const group of (manifest && manifest.groups) || []) {
+      const li = el('li');
+      li.append(el('div', '', 'One story: ' + [group.kept, ...group.also].join(' + ')), el('div', 'meta', 'They share ' + group.shared.join(', ')));
+      rows.push(li);
+    }
+    list.replaceChildren(...rows);
   }
 
   async function refresh() {

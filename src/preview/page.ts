@@ -113,6 +113,7 @@ details > div { font-size:12px; margin:4px 0 0 14px; }
   </div>
   <aside>
     <section class="panel"><h2>Checks</h2><ul class="list" id="checks"></ul></section>
+    <section class="panel"><h2>Issue file</h2><ul class="list" id="issue-file"></ul></section>
     <section class="panel" id="compatibility-panel"><h2>Email clients</h2><div id="compatibility"></div></section>
     <section class="panel" id="spam-panel"><h2>Spam score</h2><div id="spam"></div></section>
     <section class="panel"><h2 id="items-heading">Items</h2><ul class="list" id="items"></ul></section>

@@ -27,6 +27,8 @@ export interface PreviewState {
   /** The From line, as an inbox shows it. */
   from: string;
   manifest: DigestManifest | null;
+  /** The issue file this week reads (`issues/<issueId>.yaml`, in the source), whether or not it exists yet. */
+  issueFilePath: string | null;
   text: string | null;
   checks: Check[];
   error: { message: string; file: string | null; line: number | null } | null;
@@ -81,6 +83,7 @@ export class PreviewSession {
       source: settings.source,
       from: settings.from,
       manifest: null,
+      issueFilePath: null,
       text: null,
       checks: [],
       error: null,
@@ -201,6 +204,7 @@ export class PreviewSession {
         ...this.state,
         weeks: isoWeeks(result.dates, this.settings.timeZone),
         manifest: result.manifest,
+        issueFilePath: result.issueFile?.path ?? null,
         text: result.output?.text ?? null,
         checks: result.output
           ? digestChecks({

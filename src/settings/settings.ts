@@ -5,6 +5,7 @@ import type { ListIdentity } from '../core/delivery/compose.js';
 import { closestName } from '../core/did-you-mean.js';
 import type { PeriodRequest } from '../core/digest/period.js';
 import { DEFAULT_DATE_SLACK_DAYS } from '../core/digest/prefilter.js';
+import { DEFAULT_MAX_ITEMS } from '../core/digest/summarize.js';
 import { ConfigError, UsageError } from '../core/errors.js';
 import { DEFAULT_MAX_BRIEFING_BYTES } from '../core/ingest/briefing.js';
 
@@ -62,6 +63,7 @@ export const settingsSchema = z.object({
   s3Endpoint: z.url().optional(),
   maxBriefingBytes: z.coerce.number().int().positive().default(DEFAULT_MAX_BRIEFING_BYTES),
   dateSlack: z.coerce.number().int().min(0).max(366).default(DEFAULT_DATE_SLACK_DAYS),
+  maxItems: z.coerce.number().int().min(1).max(500).default(DEFAULT_MAX_ITEMS),
   newsletterName: z.string().min(1).default('The Weekly Briefing'),
   from: z.string().min(3).default('The Weekly Briefing <digest@example.com>'),
   replyTo: z.string().optional(),
@@ -176,6 +178,7 @@ const REQUIREMENTS: Partial<Record<SettingKey, string>> = {
   concurrency: 'must be a whole number from 1 to 256',
   maxBriefingBytes: 'must be a whole number of bytes above 0',
   dateSlack: 'must be a whole number of days from 0 to 366',
+  maxItems: 'must be a whole number of items from 1 to 500',
   poll: 'must be a number of seconds above 0',
   sesTimeout: 'must be a number of seconds above 0, at most 600',
   test: 'must be an email address',

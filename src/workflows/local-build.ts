@@ -25,6 +25,7 @@ export function buildFromSettings(
     timeZone: settings.timeZone,
     maxBytes: settings.maxBriefingBytes,
     dateSlackDays: settings.dateSlack,
+    maxItems: settings.maxItems,
     publication: {
       newsletterName: settings.newsletterName,
       postalAddress: settings.postalAddress,

@@ -176,6 +176,83 @@ describe('rendering hostile text', () => {
   });
 });
 
+describe('the intro and the "Also reported by" line', () => {
+  const hostileSources = [
+    { file: 'a.md', source: '<img src=x onerror=alert(1)> & Co', url: 'https://a.example/?q=<b>&x="1"' },
+    { file: 'b.md', source: 'Plain Wire', url: 'javascript:alert(1)' },
+    { file: 'c.md', url: 'http://c.example/story' },
+    { file: 'folder/d.md' },
+    { file: 'e.md', source: 'Desk & Co' },
+  ];
+  const digestWith = (intro: string) => {
+    const digest = digestOf(1);
+    const [item] = digest.items;
+    if (item) item.alsoReportedBy = hostileSources;
+    return { ...digest, intro };
+  };
+
+  it('escapes every name and link, links only http and https, and renders the intro as safe Markdown', async () => {
+    const rendered = await renderDigest(
+      digestWith('**Hello** <script>alert(1)</script>\n\n[click](javascript:alert(1)) {{subject}}'),
+      compileTemplates(bundled),
+      publication,
+    );
+    expect(activeContent(rendered.html)).toEqual([]);
+    expect(rendered.html).toContain('<strong>Hello</strong> &lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(rendered.html).toContain('click {{subject}}');
+    expect(rendered.html).toContain(
+      'Also reported by: <a href="https://a.example/?q&#x3D;&lt;b&gt;&amp;x&#x3D;&quot;1&quot;" style="color:#4b5563;text-decoration:underline;">&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt; &amp; Co</a>, Plain Wire, <a href="http://c.example/story" style="color:#4b5563;text-decoration:underline;">c.example</a>, d.md</div>',
+    );
+    expect(rendered.text).toContain('Hello <script>alert(1)</script>\n\nclick {{subject}}');
+    expect(rendered.text).toContain(
+      'Also reported by: <img src=x onerror=alert(1)> & Co (https://a.example/?q=<b>&x="1"), Plain Wire, c.example (http://c.example/story), d.md',
+    );
+  });
+
+  it('leaves out a source the item names itself', async () => {
+    const rendered = await renderDigest(digestWith(''), compileTemplates(bundled), publication);
+    // The item's own source is "Desk & Co": e.md says it again and is not repeated.
+    expect(rendered.text).not.toMatch(/Also reported by: .*Desk & Co/);
+  });
+
+  it('keeps the bundled templates valid MJML and under the clip limit with both on every item', async () => {
+    const digest = digestOf(60, `${'Nickel, cobalt and manganese prices moved again this week. '.repeat(4)}`);
+    for (const item of digest.items) item.alsoReportedBy = hostileSources;
+    const rendered = await renderDigest(
+      { ...digest, intro: 'A long week. '.repeat(90) },
+      compileTemplates(bundled),
+      publication,
+    );
+    expect(rendered.warnings).toEqual([]);
+    expect(Buffer.byteLength(rendered.html)).toBeLessThanOrEqual(100 * 1024);
+    expect(rendered.collapsedItems.length).toBeGreaterThan(0);
+  });
+});
+
+describe('maxItems', () => {
+  it('shows the first maxItems items in full and the rest as title links, before any clip cut', async () => {
+    const rendered = await renderDigest(
+      { ...digestOf(8), maxItems: 5 },
+      compileTemplates(bundled),
+      publication,
+    );
+    expect(rendered.beyondMaxItems).toEqual(['id5', 'id6', 'id7']);
+    expect(rendered.collapsedItems).toEqual([]);
+    expect(rendered.mjmlRenders).toBe(1);
+    expect(rendered.html).toContain('More this week');
+    expect(rendered.html.match(/Read the full briefing/g)).toHaveLength(5);
+  });
+
+  it('still cuts more when the first maxItems would pass the clip limit', async () => {
+    const digest = digestOf(60, `${'Nickel, cobalt and manganese prices moved again this week. '.repeat(4)}`);
+    const rendered = await renderDigest({ ...digest, maxItems: 50 }, compileTemplates(bundled), publication);
+    expect(rendered.beyondMaxItems).toHaveLength(10);
+    expect(rendered.collapsedItems.length).toBeGreaterThan(0);
+    expect(rendered.collapsedItems.at(-1)).toBe('id49');
+    expect(Buffer.byteLength(rendered.html)).toBeLessThanOrEqual(100 * 1024);
+  });
+});
+
 describe('template errors', () => {
   it('names the file and line of a Handlebars syntax error', () => {
     const files = replaced('partials/item.hbs', (source) => `${source}\n{{/each}}\n`);

@@ -2,6 +2,7 @@ import { type ReadOptions, readBriefing } from '../ingest/briefing.js';
 import { cleanupCounts } from '../ingest/clean.js';
 import { decodeBriefingBytes } from '../ingest/decode.js';
 import type { DateOrigin, Repair, SourceFile, TitleOrigin } from '../types.js';
+import { type IssueFileSettings, readIssueFile, steerIssue } from './issue-file.js';
 import { toItem } from './summarize.js';
 
 /** How one briefing reads after cleaning: the shape `digest inspect --json` prints. */
@@ -57,4 +58,33 @@ export function inspectBriefing(file: SourceFile, options: ReadOptions): Inspect
     paragraphs: briefing.paragraphs,
     repairs,
   };
+}
+
+/** How an issue file reads: what it sets and what it could not use (`digest inspect --json`). */
+export interface InspectedIssueFile {
+  file: string;
+  ok: true;
+  kind: 'issue file';
+  /** The issue it steers: its file name without `.yaml`. */
+  issueId: string;
+  settings: IssueFileSettings;
+  warnings: string[];
+}
+
+/**
+ * Reads an issue file (`issues/<issueId>.yaml`) and says what it sets and what it cannot use.
+ * Given the names of the files beside it (`briefings`, relative to the source, as `scope` names
+ * it), it also says which names match no briefing file there, whatever its date.
+ */
+export function inspectIssueFile(
+  file: SourceFile,
+  context: { briefings?: readonly string[]; scope: string },
+): InspectedIssueFile {
+  const issueId = (file.name.split('/').at(-1) ?? file.name).replace(/\.ya?ml$/i, '');
+  const { file: issueFile } = readIssueFile(file.name, file.bytes);
+  const warnings = context.briefings
+    ? steerIssue(issueFile, { issueId, briefings: context.briefings, skipped: [], scope: context.scope })
+        .warnings
+    : issueFile.warnings;
+  return { file: file.name, ok: true, kind: 'issue file', issueId, settings: issueFile.settings, warnings };
 }

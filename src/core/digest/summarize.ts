@@ -10,22 +10,41 @@ export const HIGHLIGHT_MAX = 280;
 export const SUBJECT_MAX = 78;
 export const PREHEADER_MAX = 110;
 const NOTE_MAX = 300;
+/** How many items an issue shows in full unless the settings or the issue file say otherwise. */
+export const DEFAULT_MAX_ITEMS = 12;
 
-/** Turns the selected briefings into the digest: items with their highlights, subject, preheader. */
+/** What an editor set for this issue (the issue file): each replaces what would be made. */
+export interface Editorial {
+  subject?: string;
+  preheader?: string;
+  intro?: string;
+  maxItems?: number;
+}
+
+/**
+ * Turns the selected briefings into the digest, in the order given: items with their highlights
+ * and the other sources of their event, subject, preheader.
+ */
 export function summarize(input: {
   briefings: Briefing[];
+  /** Other briefings of the same event, by the file of the briefing each story shows. */
+  alsoReportedBy?: ReadonlyMap<string, readonly Briefing[]>;
   skipped: SkippedFile[];
   period: Period;
   newsletterName: string;
+  editorial?: Editorial;
 }): Digest {
-  const items = input.briefings.map(toItem);
+  const items = input.briefings.map((briefing) => toItem(briefing, input.alsoReportedBy?.get(briefing.file)));
+  const editorial = input.editorial ?? {};
   return {
     issueId: issueIdFor(input.period, items),
     period: input.period,
-    subject: subjectFor(items, input.period, input.newsletterName),
-    preheader: preheaderFor(items),
+    subject: editorial.subject ?? subjectFor(items, input.period, input.newsletterName),
+    preheader: editorial.preheader ?? preheaderFor(items),
     items,
     skipped: input.skipped,
+    ...(editorial.intro ? { intro: editorial.intro } : {}),
+    ...(editorial.maxItems ? { maxItems: editorial.maxItems } : {}),
   };
 }
 
@@ -41,8 +60,11 @@ function issueIdFor(period: Period, items: DigestItem[]): string {
   return `all-${hash.slice(0, 12)}`;
 }
 
-/** One briefing as the digest shows it: up to three highlights (or extracted sentences) and its note. */
-export function toItem(briefing: Briefing): DigestItem {
+/**
+ * One briefing as the digest shows it: up to three highlights (or extracted sentences), its note,
+ * and the other briefings that report its event.
+ */
+export function toItem(briefing: Briefing, also: readonly Briefing[] = []): DigestItem {
   const given = briefing.highlights.slice(0, HIGHLIGHTS_PER_ITEM);
   const extracted = given.length === 0;
   const highlights = (extracted ? extractKeySentences(briefing.paragraphs, briefing.title) : given).map(
@@ -59,6 +81,11 @@ export function toItem(briefing: Briefing): DigestItem {
     highlights,
     summary: extracted ? 'extracted' : 'highlights',
     ...(briefing.disclaimer ? { note: truncateInline(briefing.disclaimer, NOTE_MAX) } : {}),
+    alsoReportedBy: also.map((other) => ({
+      file: other.file,
+      ...(other.source ? { source: other.source } : {}),
+      ...(other.url ? { url: other.url } : {}),
+    })),
   };
 }
 

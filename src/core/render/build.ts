@@ -1,13 +1,27 @@
+import { groupStories, type StoryGroup } from '../digest/group.js';
+import {
+  arrangeStories,
+  DROPPED_REASON,
+  type IssueFile,
+  type IssueFileRecord,
+  isInIssuesFolder,
+  issueFilePath,
+  issueFileRecord,
+  readIssueFile,
+  steerIssue,
+} from '../digest/issue-file.js';
 import { type PeriodRequest, resolvePeriod } from '../digest/period.js';
 import { listedDate, planReading } from '../digest/prefilter.js';
 import { selectBriefings } from '../digest/select.js';
-import { summarize } from '../digest/summarize.js';
+import { DEFAULT_MAX_ITEMS, summarize } from '../digest/summarize.js';
 import { type ReadOptions, readBriefing } from '../ingest/briefing.js';
 import {
   type Briefing,
   type BriefingSource,
   type Digest,
   filesSource,
+  type ListedFile,
+  type Period,
   type SkippedFile,
   type SourceFile,
 } from '../types.js';
@@ -24,6 +38,8 @@ export interface BuildSettings extends ReadOptions {
   unsubscribeUrl: string;
   /** Where the archived copy will live; `{issueId}` is replaced. */
   archiveUrl: string;
+  /** Items shown in full before the rest become title links (default 12); the issue file may change it. */
+  maxItems?: number;
 }
 
 /** `digest.json`: the contract other tools read. */
@@ -43,13 +59,24 @@ export interface DigestManifest {
     highlights: string[];
     summary: 'highlights' | 'extracted';
     note: string | null;
+    /** The other briefings of the item's event, shown as "Also reported by". */
+    alsoReportedBy: { file: string; source: string | null; url: string | null }[];
   }[];
+  /** What the issue file (`issues/<issueId>.yaml`) changed, and what it could not use; null without one. */
+  issueFile: IssueFileRecord | null;
+  /** Briefings shown as one story because they report one event, and the facts they share. */
+  groups: StoryGroup[];
   /** Files not used for a reason of their own (unreadable, a duplicate, …), each with the reason. */
   skipped: SkippedFile[];
   /** How many files are dated outside the period (`digest build --verbose` lists them). */
   outsideThePeriod: number;
   /** Files the source listed, and how many of them were downloaded or read. */
   sources: { listed: number; read: number };
+  /** Items shown in full at most (the setting, or the issue file's `maxItems`). */
+  maxItems: number;
+  /** Ids of the items after `maxItems`, shown as title links under "More this week". */
+  beyondMaxItems: string[];
+  /** Ids of the items shown as title links to keep the email under Gmail's clip limit. */
   collapsedItems: string[];
   /** The per-recipient placeholders in message.html and message.txt, made for this render. */
   placeholders: Placeholders | null;
@@ -63,6 +90,12 @@ export interface BuildResult {
   /** The files dated outside the period: those never read, and those read and dated elsewhere. */
   outsideThePeriod: SkippedFile[];
   manifest: DigestManifest;
+  /**
+   * The issue file this period would read (`path`, relative to the source), with its text as
+   * read (`null`: there is none yet); null for `--all`, which has no issue file. What the preview
+   * edits: `parseIssueFile(path, text)`, then `formatIssueFile(settings, text)` to write it.
+   */
+  issueFile: { path: string; text: string | null } | null;
   /** Absent when the period has no items: nothing is rendered then. */
   output?: {
     /** The view-in-browser copy: generic unsubscribe link, no recipient data. */
@@ -89,7 +122,9 @@ export async function buildDigest(
   settings: BuildSettings,
 ): Promise<BuildResult> {
   const files = Array.isArray(source) ? filesSource(source) : source;
-  const listed = await files.list();
+  const everything = await files.list();
+  // Issue files sit beside the briefings but are none: not read as briefings, not skipped.
+  const listed = everything.filter((file) => !isInIssuesFolder(file.name));
   const plan = planReading(listed, settings.period, settings);
   const briefings: Briefing[] = [];
   const unreadable: SkippedFile[] = [];
@@ -106,11 +141,37 @@ export async function buildDigest(
     dates: briefings.map((briefing) => briefing.date),
   });
   const selection = selectBriefings(briefings, period);
+  const issue = await readIssueFileOf(files, everything, period);
+  const skippedSoFar = [...unreadable, ...selection.skipped];
+  const steering =
+    issue.file &&
+    steerIssue(issue.file, {
+      issueId: period.id,
+      briefings: selection.briefings.map((briefing) => briefing.file),
+      skipped: skippedSoFar,
+    });
+  const dropped = new Set(steering?.drop);
+  const grouping = groupStories(selection.briefings.filter((briefing) => !dropped.has(briefing.file)));
+  const stories = steering
+    ? arrangeStories(grouping.stories, steering, (story) => [
+        story.briefing.file,
+        ...story.also.map((briefing) => briefing.file),
+      ])
+    : grouping.stories;
   const digest = summarize({
-    briefings: selection.briefings,
-    skipped: [...unreadable, ...selection.skipped].sort((a, b) => a.file.localeCompare(b.file)),
+    briefings: stories.map((story) => story.briefing),
+    alsoReportedBy: new Map(stories.map((story) => [story.briefing.file, story.also])),
+    skipped: [...skippedSoFar, ...[...dropped].map((file) => ({ file, reason: DROPPED_REASON }))].sort(
+      (a, b) => a.file.localeCompare(b.file),
+    ),
     period,
     newsletterName: settings.publication.newsletterName,
+    editorial: {
+      ...(steering?.subject ? { subject: steering.subject } : {}),
+      ...(steering?.preheader ? { preheader: steering.preheader } : {}),
+      ...(steering?.intro ? { intro: steering.intro } : {}),
+      maxItems: steering?.maxItems ?? settings.maxItems ?? DEFAULT_MAX_ITEMS,
+    },
   });
   const outsideThePeriod = [
     ...plan.outside.map((file) => ({
@@ -125,9 +186,20 @@ export async function buildDigest(
     ...plan.outside.flatMap((file) => listedDate(file, settings.timeZone) ?? []),
     ...briefings.map((briefing) => briefing.date),
   ];
+  const editorial = {
+    issueFile: issue.file && steering ? issueFileRecord(issue.file, steering) : null,
+    groups: grouping.groups,
+  };
   const counts = { sources: { listed: listed.length, read }, outside: outsideThePeriod.length };
+  const issueFile = issue.path ? { path: issue.path, text: issue.text } : null;
   if (digest.items.length === 0)
-    return { digest, dates, outsideThePeriod, manifest: toManifest(digest, counts, [], null, settings.now) };
+    return {
+      digest,
+      dates,
+      outsideThePeriod,
+      issueFile,
+      manifest: toManifest(digest, counts, editorial, undefined, settings.now),
+    };
 
   const rendered = await renderDigest(digest, templates, settings.publication);
   const viewInBrowserUrl = settings.archiveUrl.replaceAll('{issueId}', encodeURIComponent(digest.issueId));
@@ -139,7 +211,8 @@ export async function buildDigest(
     digest,
     dates,
     outsideThePeriod,
-    manifest: toManifest(digest, counts, rendered.collapsedItems, rendered.placeholders, settings.now),
+    issueFile,
+    manifest: toManifest(digest, counts, editorial, rendered, settings.now),
     output: {
       ...archived,
       template: { html: rendered.html, text: rendered.text, placeholders: rendered.placeholders },
@@ -150,11 +223,28 @@ export async function buildDigest(
   };
 }
 
+/**
+ * The period's issue file, read through the source like a briefing: only the one file, and only
+ * when the listing has it. `all` has no issue file (its issue id depends on its items).
+ */
+async function readIssueFileOf(
+  files: BriefingSource,
+  listed: ListedFile[],
+  period: Period,
+): Promise<{ path: string | null; text: string | null; file: IssueFile | null }> {
+  if (period.kind === 'all') return { path: null, text: null, file: null };
+  const path = issueFilePath(period.id);
+  const entry = listed.find((file) => file.name === path);
+  if (!entry) return { path, text: null, file: null };
+  for await (const file of files.read([entry])) return { path, ...readIssueFile(path, file.bytes) };
+  return { path, text: null, file: null };
+}
+
 function toManifest(
   digest: Digest,
   counts: { sources: DigestManifest['sources']; outside: number },
-  collapsedItems: string[],
-  placeholders: Placeholders | null,
+  editorial: Pick<DigestManifest, 'issueFile' | 'groups'>,
+  rendered: { collapsedItems: string[]; beyondMaxItems: string[]; placeholders: Placeholders } | undefined,
   now: Date,
 ): DigestManifest {
   const { period } = digest;
@@ -179,12 +269,21 @@ function toManifest(
       highlights: item.highlights,
       summary: item.summary,
       note: item.note ?? null,
+      alsoReportedBy: item.alsoReportedBy.map((other) => ({
+        file: other.file,
+        source: other.source ?? null,
+        url: other.url ?? null,
+      })),
     })),
     skipped: digest.skipped,
     outsideThePeriod: counts.outside,
     sources: counts.sources,
-    collapsedItems,
-    placeholders,
+    issueFile: editorial.issueFile,
+    groups: editorial.groups,
+    maxItems: digest.maxItems ?? digest.items.length,
+    beyondMaxItems: rendered?.beyondMaxItems ?? [],
+    collapsedItems: rendered?.collapsedItems ?? [],
+    placeholders: rendered?.placeholders ?? null,
     generatedAt: now.toISOString(),
   };
 }

@@ -31,6 +31,8 @@ export interface RenderedDigest {
   mjmlRenders: number;
   /** Ids of items shown as title-only links to keep the HTML under the clip limit. */
   collapsedItems: string[];
+  /** Ids of the items after the digest's `maxItems`, shown as title-only links whatever the size. */
+  beyondMaxItems: string[];
   /** MJML warnings that did not stop the render. */
   warnings: string[];
 }
@@ -134,13 +136,14 @@ function parse(env: typeof Handlebars, file: TemplateFile): hbs.AST.Program {
 /**
  * Renders the digest: Handlebars → MJML (strict) → HTML, and the plain-text part.
  *
- * A digest that fits is rendered once. One that would be clipped keeps its first items in full
- * and shows the rest as title-only links, as many in full as fit. Each item shown in full instead
- * of as a title adds about the same HTML per MJML byte (the templates set the ratio), so two small
- * renders, one and two items in full, measure the line HTML ≈ base + slope × MJML; cheap
- * Handlebars runs find how many items the line lets through; one full render checks the guess.
- * A guess that comes out over narrows the line between it and the last render that fitted. The
- * result is never over the budget unless every item is already a title.
+ * Items after the digest's `maxItems` (an editor's cap) are title-only links, whatever the size.
+ * A digest that then fits is rendered once. One that would be clipped keeps its first items in
+ * full and shows the rest as title-only links, as many in full as fit. Each item shown in full
+ * instead of as a title adds about the same HTML per MJML byte (the templates set the ratio), so
+ * two small renders, one and two items in full, measure the line HTML ≈ base + slope × MJML;
+ * cheap Handlebars runs find how many items the line lets through; one full render checks the
+ * guess. A guess that comes out over narrows the line between it and the last render that
+ * fitted. The result is never over the budget unless every item is already a title.
  */
 export async function renderDigest(
   digest: Digest,
@@ -149,6 +152,8 @@ export async function renderDigest(
   budgetBytes = HTML_BUDGET_BYTES,
 ): Promise<RenderedDigest> {
   const count = digest.items.length;
+  // The fewest items shown as titles: those past the editor's cap.
+  const least = Math.max(0, count - (digest.maxItems ?? count));
   const placeholders = newPlaceholders();
   let mjmlRenders = 0;
   const render = async (collapsed: number): Promise<Measured> => {
@@ -158,7 +163,13 @@ export async function renderDigest(
   };
   const done = (rendered: Measured): RenderedDigest => {
     const { collapsed: _collapsed, htmlLength: _htmlLength, mjmlLength: _mjmlLength, ...result } = rendered;
-    return { ...result, mjmlRenders };
+    return {
+      ...result,
+      // The size guard's cuts, apart from the cap's.
+      collapsedItems: result.collapsedItems.slice(0, result.collapsedItems.length - least),
+      beyondMaxItems: digest.items.slice(count - least).map((item) => item.id),
+      mjmlRenders,
+    };
   };
   const fitsBudget = (rendered: Measured) => rendered.htmlLength <= budgetBytes;
   const mjmlLength = (collapsed: number) =>
@@ -170,14 +181,15 @@ export async function renderDigest(
   // budget is not rendered whole just to learn it is too long. If that is ever wrong, the line
   // below says so, and the whole page is rendered after all.
   let over: Measured | undefined;
-  if (count === 0 || mjmlLength(0) * 2 <= budgetBytes) {
-    const whole = await render(0);
-    if (fitsBudget(whole) || count === 0) return done(whole);
+  if (count === least || mjmlLength(least) * 2 <= budgetBytes) {
+    const whole = await render(least);
+    if (fitsBudget(whole) || count === least) return done(whole);
     over = whole;
   }
+  if (over?.collapsed === count - 1) return done(await render(count));
   const oneInFull = await render(count - 1);
   if (!fitsBudget(oneInFull)) return done(await render(count));
-  if (count === 1 || over?.collapsed === count - 2) return done(oneInFull);
+  if (least === count - 1 || over?.collapsed === count - 2) return done(oneInFull);
   const fitting = await render(count - 2);
   if (!fitsBudget(fitting)) return done(oneInFull);
   for (;;) {
@@ -187,7 +199,7 @@ export async function renderDigest(
     const fits = (collapsed: number) => line.base + line.slope * mjmlLength(collapsed) <= target;
     // Cutting more never lengthens the MJML, so bisect between the most cuts known to be too
     // few and the fewest known to fit.
-    const guess = fewestThatFit((over?.collapsed ?? -1) + 1, fitting.collapsed, fits);
+    const guess = fewestThatFit(over ? over.collapsed + 1 : least, fitting.collapsed, fits);
     if (guess === fitting.collapsed) return done(fitting);
     const rendered = await render(guess);
     if (fitsBudget(rendered)) return done(rendered);
@@ -228,7 +240,7 @@ export async function renderWithCollapsed(
   publication: Publication,
   collapsed: number,
   placeholders: Placeholders = newPlaceholders(),
-): Promise<Omit<RenderedDigest, 'mjmlRenders'> & { mjmlLength: number }> {
+): Promise<Omit<RenderedDigest, 'mjmlRenders' | 'beyondMaxItems'> & { mjmlLength: number }> {
   const view = buildView(digest, publication, collapsed, placeholders);
   const mjml = runTemplate(templates, templates.html, view);
   const { html, warnings } = await toHtml(mjml, templates.files);

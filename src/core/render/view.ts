@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { weekNumberOf } from '../digest/period.js';
 import { formatDay, formatRange } from '../ingest/dates.js';
-import type { Digest, DigestItem } from '../types.js';
+import type { AlsoReported, Digest, DigestItem } from '../types.js';
 
 /**
  * Per-recipient values are written into the finished HTML and text as placeholders. They are
@@ -41,6 +41,8 @@ export interface ItemView {
   extracted: boolean;
   note: string | null;
   tags: string[];
+  /** The other sources of the item's event: "Also reported by: A, B" (empty for most items). */
+  alsoReportedBy: { name: string; url: string | null }[];
 }
 
 /** Everything a template sees. Every key is always present (null when empty): templates run strict. */
@@ -48,6 +50,8 @@ export interface DigestView {
   subject: string;
   preheader: string;
   newsletterName: string;
+  /** The issue file's intro: paragraphs of inline Markdown (`{{inline}}` each); null when none. */
+  intro: string[] | null;
   issueLabel: string;
   periodLabel: string;
   itemCountLabel: string;
@@ -82,6 +86,7 @@ export function buildView(
     subject: digest.subject,
     preheader: digest.preheader,
     newsletterName: publication.newsletterName,
+    intro: digest.intro ? paragraphsOf(digest.intro) : null,
     issueLabel:
       week !== undefined
         ? `Week ${week} · ${year}`
@@ -122,5 +127,41 @@ function itemView(item: DigestItem, number: number, timeZone: string): ItemView 
     extracted: item.summary === 'extracted',
     note: item.note ?? null,
     tags: item.tags,
+    alsoReportedBy: alsoReportedBy(item),
   };
+}
+
+/** Blank lines part paragraphs; the lines of one paragraph run on, as in Markdown. */
+function paragraphsOf(markdown: string): string[] | null {
+  const paragraphs = markdown
+    .split(/\n\s*\n/)
+    .map((paragraph) => paragraph.replace(/\s*\n\s*/g, ' ').trim())
+    .filter((paragraph) => paragraph !== '');
+  return paragraphs.length > 0 ? paragraphs : null;
+}
+
+/**
+ * Each other source once, by its name (else its web site, else its file), linked when it has a
+ * web link; a source the item itself names is not repeated.
+ */
+function alsoReportedBy(item: DigestItem): { name: string; url: string | null }[] {
+  const seen = new Set([item.source?.toLowerCase()]);
+  const named: { name: string; url: string | null }[] = [];
+  for (const other of item.alsoReportedBy) {
+    const name = nameOf(other);
+    if (seen.has(name.toLowerCase())) continue;
+    seen.add(name.toLowerCase());
+    named.push({ name, url: other.url && /^https?:\/\//i.test(other.url) ? other.url : null });
+  }
+  return named;
+}
+
+function nameOf(other: AlsoReported): string {
+  if (other.source) return other.source;
+  try {
+    if (other.url && /^https?:/i.test(other.url)) return new URL(other.url).hostname.replace(/^www\./, '');
+  } catch {
+    // Not a URL after all: fall back to the file name.
+  }
+  return other.file.split('/').at(-1) ?? other.file;
 }

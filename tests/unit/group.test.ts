@@ -1,0 +1,234 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { factsOf, figuresIn } from '../../src/core/digest/facts.js';
+import { bestSourcedFirst, groupStories } from '../../src/core/digest/group.js';
+import { buildDigest } from '../../src/core/render/build.js';
+import { compileTemplates } from '../../src/core/render/render.js';
+import type { Briefing } from '../../src/core/types.js';
+import { sourceFile } from '../helpers/briefings.js';
+import { bundledTemplateFiles } from '../helpers/templates.js';
+
+/** Invented briefings of one week: five events reported twice or three times, and look-alikes. */
+interface EventSet {
+  groups: string[][];
+  briefings: {
+    file: string;
+    title: string;
+    source?: string;
+    url?: string;
+    date: string;
+    highlights: string[];
+  }[];
+}
+const SET: EventSet = JSON.parse(
+  readFileSync(join(import.meta.dirname, '..', 'fixtures', 'events', 'week-47.json'), 'utf8'),
+);
+
+function briefing(entry: Partial<Omit<Briefing, 'date'>> & { file: string; date?: Date | string }): Briefing {
+  const { date, ...rest } = entry;
+  return {
+    id: entry.file,
+    format: 'markdown',
+    title: entry.file,
+    titleOrigin: 'metadata',
+    dateOrigin: 'metadata',
+    repairs: [],
+    tags: [],
+    highlights: [],
+    paragraphs: [],
+    ...rest,
+    date: new Date(date ?? '2026-11-18T09:00:00Z'),
+  };
+}
+const WEEK = SET.briefings.map(({ date, ...entry }) => briefing({ ...entry, date: `${date}T09:00:00Z` }));
+
+/** Each group as kept first, then the others sorted: comparable whatever the order. */
+const groupsOf = (briefings: Briefing[]) =>
+  groupStories(briefings)
+    .groups.map((group) => [group.kept, ...[...group.also].sort()])
+    .sort((a, b) => (a[0] ?? '').localeCompare(b[0] ?? ''));
+const together = (a: string, b: string, groups: string[][]) =>
+  groups.some((group) => group.includes(a) && group.includes(b));
+
+describe('one event, several sources', () => {
+  it('makes one story of the briefings that report one event in different words', () => {
+    const groups = groupsOf(WEEK);
+    expect(groups.map((group) => [...group].sort())).toEqual(
+      SET.groups.map((group) => [...group].sort()).sort((a, b) => (a[0] ?? '').localeCompare(b[0] ?? '')),
+    );
+  });
+
+  it.each([
+    ['codelco-earnings.md', 'codelco-accident.md', "a company's earnings and its mine accident"],
+    ['codelco-earnings.md', 'chuqui-wire.md', "a company's earnings and its smelter fire"],
+    ['codelco-accident.md', 'chuqui-ledger.md', 'two accidents at one company’s sites'],
+    ['sqm-lithium.md', 'chuqui-wire.md', 'the same figure and country, different companies'],
+    ['peru-zinc.md', 'chuqui-notes.txt', 'the same figure in another country'],
+    ['chile-output.md', 'peru-output-stats.md', 'the same figure and subject in another country'],
+    ['glencore-australia.md', 'glencore-teck-desk.md', 'one company in two countries'],
+    ['glencore-australia.md', 'kamoto-collapse-a.md', 'one company, two mines'],
+    ['tin-smelter.md', 'tin-record-a.md', 'one place named in two tin stories'],
+  ])('keeps %s apart from %s (%s)', (a, b) => {
+    expect(together(a, b, groupsOf(WEEK))).toBe(false);
+  });
+
+  it('gives the same stories whatever the order of the briefings', () => {
+    const expected = groupsOf(WEEK);
+    fc.assert(
+      fc.property(
+        fc.shuffledSubarray(WEEK, { minLength: WEEK.length, maxLength: WEEK.length }),
+        (shuffled) => {
+          expect(groupsOf(shuffled)).toEqual(expected);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('shows the best-sourced briefing and says what the group shares', () => {
+    const chuquicamata = groupStories(WEEK).groups.find((group) => group.also.includes('chuqui-notes.txt'));
+    expect(chuquicamata).toEqual({
+      kept: 'chuqui-wire.md',
+      also: ['chuqui-ledger.md', 'chuqui-notes.txt'],
+      shared: ['Chuquicamata', '3%', 'Chile', 'Codelco'],
+    });
+  });
+
+  it('orders stories newest first, by the briefing each one shows', () => {
+    const { stories } = groupStories(WEEK);
+    const dates = stories.map((story) => story.briefing.date.getTime());
+    expect(dates).toEqual([...dates].sort((a, b) => b - a));
+    expect(stories.flatMap((story) => [story.briefing, ...story.also])).toHaveLength(WEEK.length);
+  });
+
+  it('keeps reports more than three days apart as two stories', () => {
+    const [a, b] = ['glencore-teck-desk.md', 'glencore-teck-post.md'].map(
+      (file) => WEEK.find((entry) => entry.file === file) as Briefing,
+    );
+    if (!a || !b) throw new Error('fixture changed');
+    expect(groupsOf([a, { ...b, date: new Date('2026-11-21T09:00:00Z') }])).toEqual([]);
+  });
+
+  it('does not count a name and figure that most of the week shares', () => {
+    // Fourteen stories that all quote the LME and a 3% move: the shared facts say nothing.
+    const week = Array.from({ length: 14 }, (_, index) =>
+      briefing({
+        file: `lme-${index}.md`,
+        highlights: [`Traders on the LME said metal number ${index} moved 3% as Chinese buying slowed.`],
+      }),
+    );
+    expect(groupsOf(week)).toEqual([]);
+  });
+
+  it('does not take look-alike reports of a generated archive for one event', () => {
+    const metals = ['copper', 'nickel', 'cobalt', 'zinc'];
+    const week = Array.from({ length: 40 }, (_, index) =>
+      briefing({
+        file: `report-${index}.md`,
+        highlights: [
+          `Chile’s ${metals[index % 4]} output rose ${index % 9}% year on year in October.`,
+          `Buyers held back, waiting for prices to settle near ${1000 + index} dollars a tonne.`,
+        ],
+      }),
+    );
+    expect(groupsOf(week)).toEqual([]);
+  });
+});
+
+describe('the best-sourced briefing', () => {
+  it('scores a point a highlight (up to three), one for the source and one for a web link', () => {
+    const ranked = [
+      briefing({ file: 'a.md', highlights: ['1', '2', '3'] }),
+      briefing({ file: 'b.md', highlights: ['1', '2'], source: 'Desk', url: 'https://desk.example/b' }),
+      briefing({ file: 'c.md', highlights: ['1', '2'], source: 'Desk' }),
+      briefing({ file: 'd.md', highlights: ['1', '2'], source: 'Desk', date: '2026-11-19T09:00:00Z' }),
+    ].sort(bestSourcedFirst);
+    expect(ranked.map((entry) => entry.file)).toEqual(['b.md', 'a.md', 'd.md', 'c.md']);
+  });
+});
+
+describe('the facts a briefing is grouped by', () => {
+  it.each([
+    ['Output fell 3 per cent.', ['3%']],
+    ['Output fell 3.0%.', ['3%']],
+    ['It costs US$1.2 billion', ['$1.2bn']],
+    ['It costs $1,200m', ['$1.2bn']],
+    ['It costs 1.2 billion dollars', ['$1.2bn']],
+    ['A €450 million loan', ['€450m']],
+    ['40 kt of concentrate', ['40,000 t']],
+    ['40,000 tonnes of concentrate', ['40,000 t']],
+    ['1.2 Mt a year', ['1.2m t']],
+    ['two workers died; 2 miners were hurt', ['2 people', '2 people']],
+    ['A 1.5 percentage point rise', ['1.5 pp']],
+    ['In 2026, Q3 sales and 17 stores', []],
+  ])('reads %j as %j', (text, figures) => {
+    expect(figuresIn(text)).toEqual(figures);
+  });
+
+  it('takes a capitalised word for a name mid-sentence, and at a sentence start only if some briefing writes it mid-sentence', () => {
+    const [first, second] = factsOf([
+      briefing({ file: 'a.md', highlights: ['Codelco said output fell. Exporters held back.'] }),
+      briefing({ file: 'b.md', highlights: ['The state miner Codelco cut output.'] }),
+    ]);
+    expect([...(first?.names.values() ?? [])]).toEqual(['Codelco']);
+    expect([...(second?.names.values() ?? [])]).toEqual(['Codelco']);
+  });
+
+  it('reads countries from their names and adjectives, and ignores the briefing’s own source', () => {
+    const [facts] = factsOf([
+      briefing({
+        file: 'a.md',
+        source: 'Andes Wire',
+        highlights: ['Chilean and Peruvian miners told Andes Wire that the U.S. buyers paid US$9 billion.'],
+      }),
+    ]);
+    expect([...(facts?.places ?? [])].sort()).toEqual(['Chile', 'Peru', 'United States']);
+    expect([...(facts?.names.keys() ?? [])]).toEqual([]);
+  });
+});
+
+describe('grouped stories in a build', () => {
+  const file = (entry: EventSet['briefings'][number]) =>
+    sourceFile(
+      `${entry.date}-${entry.file}`.replace(/\.txt$/, '.md'),
+      `---\ntitle: ${JSON.stringify(entry.title)}\ndate: ${entry.date}\n${entry.source ? `source: ${JSON.stringify(entry.source)}\n` : ''}${entry.url ? `url: ${entry.url}\n` : ''}---\n## Highlights\n${entry.highlights.map((line) => `- ${line}`).join('\n')}\n`,
+    );
+
+  it('shows one item with the other sources, and says in the manifest which files and why', async () => {
+    const entries = SET.briefings.filter((entry) => entry.file.startsWith('chuqui-'));
+    const result = await buildDigest(entries.map(file), compileTemplates(bundledTemplateFiles()), {
+      period: { kind: 'week', week: '2026-W47' },
+      now: new Date('2026-11-23T08:00:00Z'),
+      timeZone: 'UTC',
+      maxBytes: 64 * 1024,
+      publication: { newsletterName: 'Metals Weekly', postalAddress: '1 Quay Street' },
+      unsubscribeUrl: 'https://metals.example/unsubscribe',
+      archiveUrl: 'https://metals.example/archive/{issueId}',
+    });
+    expect(result.manifest.items).toHaveLength(1);
+    expect(result.manifest.skipped).toEqual([]);
+    expect(result.manifest.items[0]?.alsoReportedBy).toEqual([
+      {
+        file: '2026-11-18-chuqui-ledger.md',
+        source: 'Mining Ledger',
+        url: 'https://mining-ledger.example/2026/11/18/smelter-blaze',
+      },
+      { file: '2026-11-18-chuqui-notes.md', source: 'Copper Notes', url: null },
+    ]);
+    expect(result.manifest.groups).toEqual([
+      {
+        kept: '2026-11-17-chuqui-wire.md',
+        also: ['2026-11-18-chuqui-ledger.md', '2026-11-18-chuqui-notes.md'],
+        shared: ['Chuquicamata', '3%', 'Chile', 'Codelco'],
+      },
+    ]);
+    expect(result.output?.html).toContain(
+      'Also reported by: <a href="https://mining-ledger.example/2026/11/18/smelter-blaze" style="color:#4b5563;text-decoration:underline;">Mining Ledger</a>, Copper Notes',
+    );
+    expect(result.output?.text).toContain(
+      'Also reported by: Mining Ledger (https://mining-ledger.example/2026/11/18/smelter-blaze), Copper Notes',
+    );
+  });
+});
