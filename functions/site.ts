@@ -20,6 +20,9 @@ const env = readEnvironment({
   SITE_URL: z.url().optional(),
   CONFIGURATION_SET: required().optional(),
   UNSUBSCRIBE_SECRET_ARN: required().optional(),
+  /** Set together when approval is on: the approve link records the approval and starts the send. */
+  ISSUES_TABLE: required().optional(),
+  BUILD_FUNCTION_NAME: required().optional(),
 });
 
 // Each request needs at most one or two of DynamoDB, S3 and SES: each loads on first use.
@@ -33,6 +36,25 @@ const dynamo = once(async () => {
   return {
     store: new DynamoSubscriberStore(client, env.SUBSCRIBERS_TABLE),
     limiter: new DynamoRateLimiter(client, env.RATE_LIMIT_TABLE),
+  };
+});
+const approvals = once(async () => {
+  const [{ createDocumentClient }, { DynamoIssueStore }, { approvedSendStarter }, { approveIssue }] =
+    await Promise.all([
+      import('../src/adapters/dynamodb.js'),
+      import('../src/adapters/issues-dynamodb.js'),
+      import('../src/adapters/lambda-invoke.js'),
+      import('../src/workflows/approval.js'),
+    ]);
+  const issues = new DynamoIssueStore(
+    createDocumentClient(process.env.AWS_ENDPOINT_URL_DYNAMODB),
+    env.ISSUES_TABLE ?? '',
+  );
+  const startSend = approvedSendStarter(env.BUILD_FUNCTION_NAME ?? '');
+  return {
+    issue: (issueId: string) => issues.get(issueId),
+    approve: (issueId: string) =>
+      approveIssue(issueId, 'approve link', { issues, startSend, now: () => new Date() }),
   };
 });
 const archive = once(async () => {
@@ -63,7 +85,7 @@ const confirmations = once(async () => {
 
 /**
  * Function URL: the list's public site (sign-up with double opt-in, confirmation, unsubscribe
- * page and RFC 8058 one-click, the archive).
+ * page and RFC 8058 one-click, the archive, and the approve links of draft copies).
  */
 export const handler = async (event: LambdaFunctionURLEvent): Promise<LambdaFunctionURLResult> => {
   const body = event.body
@@ -111,6 +133,21 @@ export const handler = async (event: LambdaFunctionURLEvent): Promise<LambdaFunc
         issues: async () => (await archive()).issues(),
         html: async (issueId) => (await archive()).html(issueId),
       },
+      ...(env.ISSUES_TABLE && env.BUILD_FUNCTION_NAME
+        ? {
+            approvals: {
+              issue: async (issueId) => (await approvals()).issue(issueId),
+              approve: async (issueId) => {
+                const result = await (await approvals()).approve(issueId);
+                if (result.outcome === 'approved' || result.outcome === 'approved-after-hold')
+                  metrics.addMetric('IssuesApproved', MetricUnit.Count, 1);
+                return result;
+              },
+              // The draft is archived but not yet in the index, so it is read directly.
+              draftHtml: async (issueId) => (await archive()).html(issueId),
+            },
+          }
+        : {}),
     },
   );
   metrics.publishStoredMetrics();
