@@ -315,17 +315,21 @@ export interface LocalApproval {
 
 export type LocalSendCheck = { ok: true } | { ok: false; reason: 'draft' | 'held' | 'changed' };
 
-/** Whether `digest send` may send a local build (a test or a dry run always may). */
+/**
+ * Whether `digest send` may send a local build (a test or a dry run always may): a hold of this
+ * very build stops it whatever it was built with; a build made with approval required needs an
+ * approval of this very build.
+ */
 export function checkLocalApproval(
-  manifest: { issueId: string; approval?: string },
+  build: { issueId: string; approval?: string; content: string },
   record: LocalApproval | undefined,
-  content: string,
 ): LocalSendCheck {
-  if (manifest.approval !== 'required') return { ok: true };
+  const current =
+    record !== undefined && record.issueId === build.issueId && record.content === build.content;
+  if (current && record.status === 'held') return { ok: false, reason: 'held' };
+  if (build.approval !== 'required') return { ok: true };
   if (!record) return { ok: false, reason: 'draft' };
-  if (record.issueId !== manifest.issueId || record.content !== content)
-    return { ok: false, reason: 'changed' };
-  return record.status === 'approved' ? { ok: true } : { ok: false, reason: 'held' };
+  return current ? { ok: true } : { ok: false, reason: 'changed' };
 }
 
 /** A fingerprint of a build's files, in order: SHA-256 over each file's length and text. */
