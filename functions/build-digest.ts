@@ -21,6 +21,7 @@ import {
 } from '../src/workflows/approved-send.js';
 import { buildIssue } from '../src/workflows/build-issue.js';
 import { issueArchive } from './commons/archive.js';
+import { clock } from './commons/clock.js';
 import { readEnvironment, required, timeZone } from './commons/environment.js';
 import { once } from './commons/lazy.js';
 import { archiveLink, listEnvironment } from './commons/list-settings.js';
@@ -107,13 +108,13 @@ export const handler = async (event: unknown, context?: Context) => {
   };
 
   if (approve !== undefined) {
-    const result = await sendApprovedIssue(approve, new Date(), sending);
+    const result = await sendApprovedIssue(approve, clock.now(), sending);
     reportSend(result, 'Approved issue');
     metrics.publishStoredMetrics();
     return result;
   }
   if (release) {
-    const result = await releaseDueIssues(new Date(), sending);
+    const result = await releaseDueIssues(clock.now(), sending);
     for (const sent of result.released) reportSend(sent, 'Window ended, issue released');
     for (const sent of result.resumed) reportSend(sent, 'Approved issue whose send had stopped');
     if (result.released.length + result.resumed.length === 0) logger.debug('Nothing to release');
@@ -125,7 +126,7 @@ export const handler = async (event: unknown, context?: Context) => {
   const result = await buildIssue(
     { week },
     {
-      now: new Date(),
+      now: clock.now(),
       timeZone: env.TIME_ZONE,
       maxBytes: DEFAULT_MAX_BRIEFING_BYTES,
       publication: { newsletterName: env.NEWSLETTER_NAME, postalAddress: env.POSTAL_ADDRESS },

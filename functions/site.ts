@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { maskAddress } from '../src/core/delivery/address.js';
 import { handleSiteRequest } from '../src/site/router.js';
 import { unsubscribeAddress } from '../src/workflows/sign-up.js';
+import { clock } from './commons/clock.js';
 import { readEnvironment, required, timeZone } from './commons/environment.js';
 import { once } from './commons/lazy.js';
 import { logger, MetricUnit, metrics } from './commons/observability.js';
@@ -54,7 +55,7 @@ const approvals = once(async () => {
   return {
     issue: (issueId: string) => issues.get(issueId),
     approve: (issueId: string) =>
-      approveIssue(issueId, 'approve link', { issues, startSend, now: () => new Date() }),
+      approveIssue(issueId, 'approve link', { issues, startSend, now: () => clock.now() }),
   };
 });
 const archive = once(async () => {
@@ -113,14 +114,14 @@ export const handler = async (event: LambdaFunctionURLEvent): Promise<LambdaFunc
       limiter: { allow: async (key, limit, now) => (await dynamo()).limiter.allow(key, limit, now) },
       confirmUrl: (token) => `${origin}/confirm?t=${encodeURIComponent(token)}`,
       sendConfirmation: async (to, url) => (await confirmations())(to, url),
-      now: () => new Date(),
+      now: () => clock.now(),
       log: (message, details) => logger.info(message, details),
       // Longer than a confirmation takes to hand to SES: no answer's timing tells a known address.
       minimumAnswerMs: 600,
       unsubscribe: async (email) => {
         const done = await unsubscribeAddress(email, {
           store: (await dynamo()).store,
-          now: () => new Date(),
+          now: () => clock.now(),
         });
         logger.info(done ? 'Unsubscribed' : 'Unsubscribe of an address not on the list, or suppressed', {
           recipient: maskAddress(email),
