@@ -112,6 +112,8 @@ export const handler = async (event: SQSEvent, context?: Context): Promise<SQSBa
     }
     for (const summary of result.drafts) {
       metrics.addMetric('DraftCopiesSent', MetricUnit.Count, summary.sent);
+      // An editor without the draft cannot approve it: the failure alarm hears of it too.
+      metrics.addMetric('DeliveryFailed', MetricUnit.Count, summary.failed);
       logger.info('Draft copies sent to the editors', {
         issueId: summary.issueId,
         sent: summary.sent,

@@ -3,6 +3,7 @@ import {
   decideSend,
   type IssueStore,
   releaseChange,
+  type SendDecision,
   sendLeaseStart,
 } from '../core/delivery/approval.js';
 import type { ArchivedIssue } from '../core/delivery/archive.js';
@@ -36,12 +37,11 @@ export async function sendApprovedIssue(
   ports: SendPorts,
 ): Promise<ApprovedSendResult> {
   const issue = await ports.issues.get(issueId);
-  if (!issue) return { status: 'unknown', issueId };
   const decision = decideSend(issue, now);
-  if (decision === 'already-sent') return { status: 'already-enqueued', issueId };
-  if (decision !== 'send') return { status: decision, issueId };
+  if (!issue || decision !== 'send') return { status: notSent(decision), issueId };
   if (!(await ports.issues.claimSend(issueId, now.toISOString(), sendLeaseStart(now))))
-    return { status: 'in-progress', issueId };
+    // Another run took it, or it was held, in the moment between: say which.
+    return { status: notSent(decideSend(await ports.issues.get(issueId), now)), issueId };
   const queued = await ports.enqueue(issueId, ports.activeRecipients());
   // Before `finish`: if the index cannot be written, a retry queues again (the ledger sends
   // nobody twice) and publishes, rather than leave a sent issue out of the archive.
@@ -53,6 +53,12 @@ export async function sendApprovedIssue(
   });
   await ports.issues.finish(issueId, { ...queued, updatedAt: new Date().toISOString() });
   return { status: 'enqueued', issueId, ...queued };
+}
+
+function notSent(decision: SendDecision): Exclude<ApprovedSendResult['status'], 'enqueued'> {
+  // A send that is due but could not be taken is someone else's to finish.
+  if (decision === 'send') return 'in-progress';
+  return decision === 'already-sent' ? 'already-enqueued' : decision;
 }
 
 export interface ReleaseResult {

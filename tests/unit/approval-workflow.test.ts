@@ -215,6 +215,22 @@ describe('holding', () => {
     expect(queued).toEqual([]);
   });
 
+  it('keeps a hold that lands between the send’s reading and its taking of the issue', async () => {
+    const { ports, issues, queued } = world();
+    issues.rows.set('2026-W47', draftRecord({ status: 'approved' }));
+    const claim = issues.claimSend.bind(issues);
+    issues.claimSend = async (...args) => {
+      await holdIssue('2026-W47', 'command line', { issues, now: () => NOW });
+      return claim(...args);
+    };
+    expect(await sendApprovedIssue('2026-W47', NOW, ports)).toEqual({
+      status: 'not-approved',
+      issueId: '2026-W47',
+    });
+    expect(queued).toEqual([]);
+    expect((await issues.get('2026-W47'))?.status).toBe('held');
+  });
+
   it('tries again when the issue changes between reading and writing, and then decides on what it found', async () => {
     const issues = new MemoryIssues();
     issues.rows.set('2026-W47', draftRecord());
