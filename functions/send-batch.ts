@@ -6,7 +6,9 @@ import { SesOutbox } from '../src/adapters/outbox-ses.js';
 import { createS3Client } from '../src/adapters/s3-source.js';
 import { DynamoSubscriberStore } from '../src/adapters/subscribers-dynamodb.js';
 import { maskAddress } from '../src/core/delivery/address.js';
+import { signApproveToken } from '../src/core/delivery/approve-token.js';
 import type { Issue } from '../src/core/delivery/deliver.js';
+import { draftCopy } from '../src/core/delivery/draft-copy.js';
 import { TokenBucket } from '../src/core/delivery/rate.js';
 import type { Subscriber } from '../src/core/delivery/subscriber.js';
 import { type SendBatchMessage, sendBatches } from '../src/workflows/send-batch.js';
@@ -25,6 +27,8 @@ const env = readEnvironment({
   /** This function's share of the SES send rate (the account rate divided by its maximum concurrency). */
   SEND_RATE: z.coerce.number().positive(),
   CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  /** The public site (`https://…/`): the approve links of draft copies start with it (set when approval is on). */
+  SITE_URL: z.url().optional(),
   ...listEnvironment,
 });
 
@@ -41,7 +45,13 @@ const issues = new Map<string, Promise<Issue>>();
 /** Stop starting new messages this long before the function times out. */
 const SAFETY_MARGIN_MS = 20_000;
 
-const bodySchema = z.object({ issueId: z.string().min(1), recipients: z.array(z.string()).max(500) });
+const bodySchema = z.object({
+  issueId: z.string().min(1),
+  recipients: z.array(z.string()).max(500),
+  copy: z.literal('draft').optional(),
+  linkExpiresAt: z.iso.datetime().optional(),
+  releaseAt: z.iso.datetime().optional(),
+});
 
 /** SQS consumer: sends each batch through the ledger and reports the batches to retry. */
 export const handler = async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
@@ -75,7 +85,7 @@ export const handler = async (event: SQSEvent, context?: Context): Promise<SQSBa
         concurrency: env.CONCURRENCY,
         signal: controller.signal,
       },
-      { loadIssue, currentSubscribers },
+      { loadIssue, loadDraft, currentSubscribers },
       (message, error) =>
         logger.error('Batch failed; it will be retried', {
           messageId: message.id,
@@ -100,6 +110,19 @@ export const handler = async (event: SQSEvent, context?: Context): Promise<SQSBa
         ...(summary.stoppedBy ? { stoppedBy: summary.stoppedBy } : {}),
       });
     }
+    for (const summary of result.drafts) {
+      metrics.addMetric('DraftCopiesSent', MetricUnit.Count, summary.sent);
+      // An editor without the draft cannot approve it: the failure alarm hears of it too.
+      metrics.addMetric('DeliveryFailed', MetricUnit.Count, summary.failed);
+      logger.info('Draft copies sent to the editors', {
+        issueId: summary.issueId,
+        sent: summary.sent,
+        failed: summary.failed,
+        failedByReason: summary.failedByReason,
+        alreadySent: summary.alreadySent,
+        unconfirmed: summary.unconfirmed,
+      });
+    }
     failures.push(...result.retry);
   } finally {
     clearTimeout(timer);
@@ -116,6 +139,27 @@ function loadIssue(issueId: string): Promise<Issue> {
     issue.catch(() => issues.delete(issueId));
   }
   return issue;
+}
+
+/** The `[Draft]` copy for the editors: the archived issue, with approve links sealed here. */
+async function loadDraft(message: SendBatchMessage): Promise<Issue> {
+  if (!env.SITE_URL || !message.linkExpiresAt)
+    throw new Error('a draft copy needs SITE_URL and the link expiry: redeploy the stack');
+  const issue = await loadIssue(message.issueId);
+  const token = signApproveToken(
+    { list: env.LIST_ID, issueId: message.issueId, expiresAt: new Date(message.linkExpiresAt) },
+    await unsubscribeSecret(env.UNSUBSCRIBE_SECRET_ARN),
+  );
+  const link = (path: string) => {
+    const url = new URL(path, env.SITE_URL);
+    url.searchParams.set('t', token);
+    return url.toString();
+  };
+  return draftCopy(issue, {
+    approveUrl: link('approve'),
+    draftUrl: link('approve/draft'),
+    ...(message.releaseAt ? { releaseAt: message.releaseAt } : {}),
+  });
 }
 
 /** The recipients' current records: unsubscribes since queueing are honoured. */

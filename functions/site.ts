@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { maskAddress } from '../src/core/delivery/address.js';
 import { handleSiteRequest } from '../src/site/router.js';
 import { unsubscribeAddress } from '../src/workflows/sign-up.js';
+import { clock } from './commons/clock.js';
 import { readEnvironment, required, timeZone } from './commons/environment.js';
 import { once } from './commons/lazy.js';
 import { logger, MetricUnit, metrics } from './commons/observability.js';
@@ -20,6 +21,9 @@ const env = readEnvironment({
   SITE_URL: z.url().optional(),
   CONFIGURATION_SET: required().optional(),
   UNSUBSCRIBE_SECRET_ARN: required().optional(),
+  /** Set together when approval is on: the approve link records the approval and starts the send. */
+  ISSUES_TABLE: required().optional(),
+  BUILD_FUNCTION_NAME: required().optional(),
 });
 
 // Each request needs at most one or two of DynamoDB, S3 and SES: each loads on first use.
@@ -33,6 +37,25 @@ const dynamo = once(async () => {
   return {
     store: new DynamoSubscriberStore(client, env.SUBSCRIBERS_TABLE),
     limiter: new DynamoRateLimiter(client, env.RATE_LIMIT_TABLE),
+  };
+});
+const approvals = once(async () => {
+  const [{ createDocumentClient }, { DynamoIssueStore }, { approvedSendStarter }, { approveIssue }] =
+    await Promise.all([
+      import('../src/adapters/dynamodb.js'),
+      import('../src/adapters/issues-dynamodb.js'),
+      import('../src/adapters/lambda-invoke.js'),
+      import('../src/workflows/approval.js'),
+    ]);
+  const issues = new DynamoIssueStore(
+    createDocumentClient(process.env.AWS_ENDPOINT_URL_DYNAMODB),
+    env.ISSUES_TABLE ?? '',
+  );
+  const startSend = approvedSendStarter(env.BUILD_FUNCTION_NAME ?? '');
+  return {
+    issue: (issueId: string) => issues.get(issueId),
+    approve: (issueId: string) =>
+      approveIssue(issueId, 'approve link', { issues, startSend, now: () => clock.now() }),
   };
 });
 const archive = once(async () => {
@@ -63,7 +86,7 @@ const confirmations = once(async () => {
 
 /**
  * Function URL: the list's public site (sign-up with double opt-in, confirmation, unsubscribe
- * page and RFC 8058 one-click, the archive).
+ * page and RFC 8058 one-click, the archive, and the approve links of draft copies).
  */
 export const handler = async (event: LambdaFunctionURLEvent): Promise<LambdaFunctionURLResult> => {
   const body = event.body
@@ -91,14 +114,14 @@ export const handler = async (event: LambdaFunctionURLEvent): Promise<LambdaFunc
       limiter: { allow: async (key, limit, now) => (await dynamo()).limiter.allow(key, limit, now) },
       confirmUrl: (token) => `${origin}/confirm?t=${encodeURIComponent(token)}`,
       sendConfirmation: async (to, url) => (await confirmations())(to, url),
-      now: () => new Date(),
+      now: () => clock.now(),
       log: (message, details) => logger.info(message, details),
       // Longer than a confirmation takes to hand to SES: no answer's timing tells a known address.
       minimumAnswerMs: 600,
       unsubscribe: async (email) => {
         const done = await unsubscribeAddress(email, {
           store: (await dynamo()).store,
-          now: () => new Date(),
+          now: () => clock.now(),
         });
         logger.info(done ? 'Unsubscribed' : 'Unsubscribe of an address not on the list, or suppressed', {
           recipient: maskAddress(email),
@@ -111,6 +134,21 @@ export const handler = async (event: LambdaFunctionURLEvent): Promise<LambdaFunc
         issues: async () => (await archive()).issues(),
         html: async (issueId) => (await archive()).html(issueId),
       },
+      ...(env.ISSUES_TABLE && env.BUILD_FUNCTION_NAME
+        ? {
+            approvals: {
+              issue: async (issueId) => (await approvals()).issue(issueId),
+              approve: async (issueId) => {
+                const result = await (await approvals()).approve(issueId);
+                if (result.outcome === 'approved' || result.outcome === 'approved-after-hold')
+                  metrics.addMetric('IssuesApproved', MetricUnit.Count, 1);
+                return result;
+              },
+              // The draft is archived but not yet in the index, so it is read directly.
+              draftHtml: async (issueId) => (await archive()).html(issueId),
+            },
+          }
+        : {}),
     },
   );
   metrics.publishStoredMetrics();

@@ -12,7 +12,7 @@ import { WeeklySchedule } from './parts/schedule.js';
 import { Sending } from './parts/sending.js';
 import { PartedStack } from './parts/stack-part.js';
 import { BRIEFINGS, Storage } from './parts/storage.js';
-import { type DeploySettings, placeholderSender } from './settings.js';
+import { type DeploySettings, deployedApproval, placeholderSender } from './settings.js';
 
 export interface DigestStackProps extends StackProps {
   settings: DeploySettings;
@@ -25,10 +25,17 @@ export interface DigestStackProps extends StackProps {
  *
  *   schedule ─▶ build ─▶ archive/<issue>/ (S3) ─▶ SQS ─▶ send ─▶ SES ─▶ subscribers
  *                                                                  └▶ SNS ─▶ feedback
+ *
+ * With approval on, the build makes a draft and queues its `[Draft]` copies for the editors;
+ * the site's approve link (or `digest approve`) records the approval and invokes the build with
+ * `{ "approve": issueId }`, and with a window the release schedule invokes it with
+ * `{ "release": true }`; either queues the issue as above.
  */
 export class DigestStack extends PartedStack {
   readonly functions: Record<'build' | 'send' | 'unsubscribe' | 'feedback', NodejsFunction>;
   readonly schedule: scheduler.Schedule;
+  /** The release schedule, when approval has a window. */
+  readonly releaseSchedule?: scheduler.Schedule;
   /** The role EventBridge Scheduler assumes to invoke the build function. */
   readonly scheduleRole: iam.Role;
   readonly deadLetterQueues: { send: sqs.Queue; schedule: sqs.Queue };
@@ -61,6 +68,8 @@ export class DigestStack extends PartedStack {
       sending.identity.emailIdentityName,
       sending.configurationSet.configurationSetName,
     );
+    if (deployedApproval(settings).kind !== 'none')
+      endpoint.approveWith(storage.issues, sending.buildFunctionName);
     const weekly = new WeeklySchedule(this, 'Schedule', { settings, build: sending.build });
     this.deadLetterQueues = { send: sending.sendDeadLetters, schedule: weekly.deadLetters };
     new Alarms(this, 'Monitoring', {
@@ -82,6 +91,7 @@ export class DigestStack extends PartedStack {
       feedback: sending.feedback,
     };
     this.schedule = weekly.schedule;
+    if (weekly.release) this.releaseSchedule = weekly.release;
     this.scheduleRole = weekly.role;
     this.unsubscribeSecret = storage.secret;
     this.rateLimits = storage.rateLimits;

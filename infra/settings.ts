@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { type ApprovalPolicy, approvalPolicy } from '../src/core/delivery/approval.js';
 
 /**
  * Deployment settings, from CDK context (`cdk.json` or `-c key=value`), validated before anything
@@ -6,6 +7,11 @@ import * as z from 'zod';
  */
 /** Lambda keeps at least 100 of an account's concurrency unreserved; the default limit is 1,000. */
 const MAX_RESERVED = 900;
+/** A week: the next issue is built by then. */
+const MAX_WINDOW_HOURS = 168;
+const MAX_WINDOW_MESSAGE = `approvalWindowHours must be a whole number of hours from 0 to ${MAX_WINDOW_HOURS}`;
+const EDITORS_MESSAGE =
+  'editorEmails must be a list of email addresses, such as editor@example.com,desk@example.com';
 
 const schema = z.object({
   senderEmail: z.email({ error: 'senderEmail must be an address such as digest@news.example.com' }),
@@ -39,6 +45,36 @@ const schema = z.object({
     .max(10_000)
     .default(1),
   alarmEmail: z.email().optional(),
+  /**
+   * `required`: every issue is built as a draft and goes out only once someone approves it;
+   * `auto`: it goes out at once, or, with `approvalWindowHours`, when the window ends unless
+   * someone holds it. Editors get a `[Draft]` copy with an approve link either way.
+   */
+  approval: z.enum(['required', 'auto'], { error: 'approval must be required or auto' }).default('auto'),
+  approvalWindowHours: z.coerce
+    .number({ error: MAX_WINDOW_MESSAGE })
+    .int(MAX_WINDOW_MESSAGE)
+    .min(0, MAX_WINDOW_MESSAGE)
+    .max(MAX_WINDOW_HOURS, MAX_WINDOW_MESSAGE)
+    .default(0),
+  /** Who gets the `[Draft]` copies: a list in cdk.json, or comma-separated on the command line. */
+  editorEmails: z
+    .unknown()
+    .default([])
+    .transform((value, context) => {
+      const list = typeof value === 'string' ? value.split(',') : value;
+      if (!Array.isArray(list) || !list.every((item) => typeof item === 'string')) {
+        context.addIssue({ code: 'custom', message: EDITORS_MESSAGE });
+        return z.NEVER;
+      }
+      const addresses = list.map((item) => item.trim()).filter(Boolean);
+      const wrong = addresses.find((address) => !z.email().safeParse(address).success);
+      if (wrong !== undefined) {
+        context.addIssue({ code: 'custom', message: `${EDITORS_MESSAGE} ("${wrong}" is not one)` });
+        return z.NEVER;
+      }
+      return addresses;
+    }),
   /**
    * The address readers reach the public site at, when it is not the Function URL itself (a
    * CloudFront distribution with a domain of your own): links in confirmation messages, the
@@ -80,6 +116,15 @@ export function readDeploySettings(context: (key: string) => unknown): DeploySet
         `senderEmail ${parsed.data.senderEmail} must be an address at senderDomain ${domain} (SES signs mail for that domain)`,
       );
     }
+    const { approval, approvalWindowHours, editorEmails } = parsed.data;
+    if (approval === 'required' && approvalWindowHours > 0)
+      throw new Error(
+        'Deployment setting approvalWindowHours applies only with approval auto (with approval required nothing goes out until someone approves): set approvalWindowHours=0 or approval=auto',
+      );
+    if ((approval === 'required' || approvalWindowHours > 0) && editorEmails.length === 0)
+      throw new Error(
+        'Deployment setting editorEmails is required when approval is required or approvalWindowHours is above 0 (the editors get the draft and its approve link): pass it with -c editorEmails=editor@example.com or put it in cdk.json "context" (see README "Approval")',
+      );
     return parsed.data;
   }
   const issue = parsed.error.issues[0];
@@ -119,4 +164,16 @@ export function senderMailbox(settings: Pick<DeploySettings, 'newsletterName' | 
   const plain = /^[\p{L}\p{N}!#$%&'*+\-/=?^_`{|}~ ]+$/u.test(name);
   const display = plain ? name : `"${name.replace(/["\\]/g, '\\$&')}"`;
   return `${display} <${settings.senderEmail}>`;
+}
+
+/**
+ * Whether issues wait for approval under these settings (`none`: sent as soon as built).
+ *
+ * @example
+ * deployedApproval({ approval: 'auto', approvalWindowHours: 4 }) // { kind: 'window', hours: 4 }
+ */
+export function deployedApproval(
+  settings: Pick<DeploySettings, 'approval' | 'approvalWindowHours'>,
+): ApprovalPolicy {
+  return approvalPolicy(settings.approval, settings.approvalWindowHours);
 }

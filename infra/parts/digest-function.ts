@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -103,4 +104,21 @@ export function digestFunction(
       ...extra.bundling,
     },
   });
+}
+
+/** Lambda function names are at most 64 characters. */
+const MAX_FUNCTION_NAME = 64;
+
+/**
+ * The build function's name: the stack's name and `-build-digest` (a long stack name is cut and
+ * marked with a hash of it, so two stacks never share a name).
+ *
+ * @example
+ * buildFunctionName('WeeklyDigest') // 'WeeklyDigest-build-digest'
+ */
+export function buildFunctionName(stackName: string): string {
+  const suffix = '-build-digest';
+  if (stackName.length + suffix.length <= MAX_FUNCTION_NAME) return `${stackName}${suffix}`;
+  const hash = createHash('sha256').update(stackName).digest('hex').slice(0, 8);
+  return `${stackName.slice(0, MAX_FUNCTION_NAME - suffix.length - hash.length - 1)}-${hash}${suffix}`;
 }

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -32,6 +33,9 @@ export class PublicEndpoint extends StackPart {
       // Its URL is public: reserved concurrency caps what a flood of requests can take from
       // the account, so sending and feedback keep theirs (excess requests get 429).
       reservedConcurrentExecutions: settings.unsubscribeReservedConcurrency,
+      // The approve link starts a send through the Lambda API, which only an approval needs: the
+      // runtime's own SDK client, left out of the bundle to keep it under 1 MB.
+      bundling: { externalModules: ['@aws-sdk/client-lambda'] },
       environment: {
         BUCKET: storage.bucket.bucketName,
         ARCHIVE_PREFIX: ARCHIVE,
@@ -58,6 +62,30 @@ export class PublicEndpoint extends StackPart {
     );
     storage.rateLimits.grant(this.fn, 'dynamodb:UpdateItem');
     storage.secret.grantRead(this.fn);
+  }
+
+  /**
+   * Serves the approve links of draft copies: the site reads an issue's record and records its
+   * approval (conditional updates of one item), and starts the send by invoking the build
+   * function, named, not referenced (see `buildFunctionName`), and that function only.
+   */
+  approveWith(issues: dynamodb.ITable, buildFunctionName: string): void {
+    this.fn.addEnvironment('ISSUES_TABLE', issues.tableName);
+    this.fn.addEnvironment('BUILD_FUNCTION_NAME', buildFunctionName);
+    issues.grant(this.fn, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+    this.fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: [
+          Stack.of(this).formatArn({
+            service: 'lambda',
+            resource: 'function',
+            resourceName: buildFunctionName,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    );
   }
 
   /** Lets the site send sign-up confirmations from the sender domain, through the configuration set. */

@@ -5,12 +5,20 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import type { DeploySettings } from '../settings.js';
+import { type DeploySettings, deployedApproval } from '../settings.js';
 import { StackPart } from './stack-part.js';
 
-/** The weekly EventBridge Scheduler schedule that starts the build, with retries and a dead-letter queue. */
+/** How often the release schedule looks for drafts whose approval window has ended. */
+export const RELEASE_EVERY = Duration.minutes(15);
+
+/**
+ * The weekly EventBridge Scheduler schedule that starts the build, with retries and a dead-letter
+ * queue; and, when approval has a window, the release schedule that sends the drafts whose window
+ * has ended (`{ "release": true }`, every 15 minutes), through the same role and dead-letter queue.
+ */
 export class WeeklySchedule extends StackPart {
   readonly schedule: scheduler.Schedule;
+  readonly release?: scheduler.Schedule;
   /** The role EventBridge Scheduler assumes to invoke the build function. */
   readonly role: iam.Role;
   readonly deadLetters: sqs.Queue;
@@ -52,5 +60,19 @@ export class WeeklySchedule extends StackPart {
         deadLetterQueue: this.deadLetters,
       }),
     });
+    if (deployedApproval(settings).kind === 'window') {
+      this.release = new scheduler.Schedule(this, 'Release', {
+        description: `Sends the ${settings.newsletterName} drafts whose approval window has ended`,
+        schedule: scheduler.ScheduleExpression.rate(RELEASE_EVERY),
+        target: new targets.LambdaInvoke(build, {
+          role: this.role,
+          input: scheduler.ScheduleTargetInput.fromObject({ release: true }),
+          retryAttempts: 2,
+          // The next run comes soon: an event older than that is of no use.
+          maxEventAge: RELEASE_EVERY,
+          deadLetterQueue: this.deadLetters,
+        }),
+      });
+    }
   }
 }

@@ -8,8 +8,8 @@ import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { type DeploySettings, senderMailbox } from '../settings.js';
-import { digestFunction, ROOT } from './digest-function.js';
+import { type DeploySettings, deployedApproval, senderMailbox } from '../settings.js';
+import { buildFunctionName, digestFunction, ROOT } from './digest-function.js';
 import type { PublicEndpoint } from './public-endpoint.js';
 import { StackPart } from './stack-part.js';
 import { ARCHIVE, BRIEFINGS, type Storage } from './storage.js';
@@ -26,6 +26,8 @@ const RATE_PER_INSTANCE = 5;
  */
 export class Sending extends StackPart {
   readonly build: NodejsFunction;
+  /** The build function's name, known before deployment (`buildFunctionName`). */
+  readonly buildFunctionName: string;
   readonly send: NodejsFunction;
   readonly feedback: NodejsFunction;
   readonly sendQueue: sqs.Queue;
@@ -102,11 +104,25 @@ export class Sending extends StackPart {
       UNSUBSCRIBE_SECRET_ARN: storage.secret.secretArn,
     };
 
+    const approval = deployedApproval(settings);
+    this.buildFunctionName = buildFunctionName(stack.stackName);
+    const approvalEnvironment: Record<string, string> =
+      approval.kind === 'none'
+        ? {}
+        : {
+            APPROVAL: settings.approval,
+            APPROVAL_WINDOW_HOURS: String(settings.approvalWindowHours),
+            EDITOR_EMAILS: settings.editorEmails.join(','),
+          };
     this.build = digestFunction(this, 'BuildDigest', 'build-digest', {
       description: 'Builds the week’s digest from the briefings, archives it and queues the recipients',
+      // Named, not generated: the public site invokes it to start an approved send, and a
+      // reference to it from the site would close a loop (it needs the site's address).
+      functionName: this.buildFunctionName,
       memorySize: 1024,
       timeout: Duration.minutes(5),
       environment: {
+        ...approvalEnvironment,
         ...listEnvironment,
         BUCKET: storage.bucket.bucketName,
         BRIEFINGS_PREFIX: BRIEFINGS,
@@ -143,6 +159,8 @@ export class Sending extends StackPart {
         LEDGER_TABLE: storage.ledger.tableName,
         CONFIGURATION_SET: this.configurationSet.configurationSetName,
         SEND_RATE: String(settings.sendRatePerSecond / maxConcurrency),
+        // The approve links in draft copies lead to the public site.
+        ...(approval.kind === 'none' ? {} : { SITE_URL: url }),
       },
     });
     this.send.addEventSource(
@@ -175,7 +193,9 @@ export class Sending extends StackPart {
       }),
     );
     storage.subscribers.grant(this.build, 'dynamodb:Scan');
-    storage.issues.grant(this.build, 'dynamodb:GetItem', 'dynamodb:PutItem');
+    storage.issues.grant(this.build, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+    // The release schedule looks through the issues for drafts whose window has ended.
+    if (approval.kind === 'window') storage.issues.grant(this.build, 'dynamodb:Scan');
     this.sendQueue.grantSendMessages(this.build);
 
     storage.allowObjects(this.send, ['s3:GetObject'], ARCHIVE);

@@ -76,6 +76,8 @@ export class Storage extends StackPart {
       sortKey: { name: 'recipient', type: dynamodb.AttributeType.STRING },
       timeToLiveAttribute: 'expiresAt',
     });
+    // One item per issue: what the weekly run did with it, and its approval (the fields are
+    // `IssueRecord` in src/core/delivery/approval.ts, listed in README "Approval").
     this.issues = new dynamodb.Table(this, 'Issues', {
       ...tableDefaults,
       partitionKey: { name: 'issueId', type: dynamodb.AttributeType.STRING },

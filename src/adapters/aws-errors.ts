@@ -5,7 +5,7 @@
  */
 export function awsHint(
   error: unknown,
-  service: 'S3' | 'DynamoDB' | 'SES',
+  service: 'S3' | 'DynamoDB' | 'SES' | 'Lambda' | 'CloudFormation',
   endpointFlag: string,
 ): string | undefined {
   const name = (error as { name?: string }).name ?? '';

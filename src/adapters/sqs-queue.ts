@@ -12,9 +12,16 @@ const sqs = () => {
 };
 
 /** One queued unit of sending work: an issue and up to a few dozen recipients. */
-export interface SendBatch {
+export interface SendBatch extends BatchOptions {
   issueId: string;
   recipients: string[];
+}
+
+/** What a batch says beyond its issue: a draft copy and its links (`SendBatchMessage`). */
+export interface BatchOptions {
+  copy?: 'draft';
+  linkExpiresAt?: string;
+  releaseAt?: string;
 }
 
 const MESSAGES_PER_CALL = 10;
@@ -29,6 +36,7 @@ export async function enqueueRecipients(
   issueId: string,
   recipients: AsyncIterable<string>,
   batchSize: number,
+  options: BatchOptions = {},
 ): Promise<{ recipients: number; batches: number }> {
   let pending: SendBatch[] = [];
   let current: string[] = [];
@@ -55,12 +63,12 @@ export async function enqueueRecipients(
     current.push(recipient);
     count++;
     if (current.length === batchSize) {
-      pending.push({ issueId, recipients: current });
+      pending.push({ issueId, ...options, recipients: current });
       current = [];
       if (pending.length === MESSAGES_PER_CALL) await flush();
     }
   }
-  if (current.length > 0) pending.push({ issueId, recipients: current });
+  if (current.length > 0) pending.push({ issueId, ...options, recipients: current });
   await flush();
   return { recipients: count, batches };
 }

@@ -15,8 +15,10 @@ export async function runBuild(settings: Settings): Promise<{ result: BuildResul
   const sample =
     result.output && (await createMessageFactory(issueOf(result, result.output), messageContext(settings)));
   const sampleMessage = sample && (await sample(settings.sampleRecipient));
+  const draft = settings.approval === 'required';
+  const manifest = draft ? { ...result.manifest, approval: 'required' as const } : result.manifest;
   const written = await writeDigestFiles(settings.out, {
-    'digest.json': `${JSON.stringify(result.manifest, null, 2)}\n`,
+    'digest.json': `${JSON.stringify(manifest, null, 2)}\n`,
     ...(result.output
       ? {
           'digest.html': result.output.html,
@@ -27,8 +29,12 @@ export async function runBuild(settings: Settings): Promise<{ result: BuildResul
         }
       : {}),
   });
+  const report = formatBuildReport(result, written, { source: settings.source, verbose: settings.verbose });
   return {
     result,
-    report: formatBuildReport(result, written, { source: settings.source, verbose: settings.verbose }),
+    report:
+      draft && result.output
+        ? `${report}\n\nDraft: it needs approval before it is sent: read it, then run "digest approve --digest ${settings.out}".`
+        : report,
   };
 }

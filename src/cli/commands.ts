@@ -30,6 +30,12 @@ export function describeBuild(program: Command): Command {
       '--max-items <n>',
       'stories shown in full; the rest are title links (default: 12; the issue file may change it)',
     )
+    .addOption(
+      new Option(
+        '--approval <mode>',
+        'required: a draft that digest send refuses until digest approve',
+      ).choices(['required', 'auto']),
+    )
     .option('--verbose', 'list every file outside the period, not just how many');
 }
 
@@ -79,6 +85,37 @@ export function describeSend(program: Command): Command {
       '--archive <dir>',
       'the public archive: the first real send of an issue adds it there (default: archive)',
     );
+}
+
+/** `digest approve` and `digest hold`: the same target options, a different verb. */
+export function describeApproval(program: Command, action: 'approve' | 'hold'): Command {
+  const approve = action === 'approve';
+  const command = program
+    .command(action)
+    .summary(
+      approve
+        ? 'approve a draft issue, which starts its send (on AWS) or lets digest send send it'
+        : 'hold an issue: it is not sent until someone approves it',
+    )
+    .description(
+      approve
+        ? 'Approves a draft. On AWS (ISSUE --stack NAME) it records the approval in the stack’s Issues table and starts ' +
+            'the send; an issue that was held is approved and says so. Locally (--digest DIR) it writes approval.json ' +
+            'beside the manifest of a build made with approval required, so that digest send sends it.'
+        : 'Holds an issue. On AWS (ISSUE --stack NAME) a draft, or an approved issue not yet queued, is never sent by its ' +
+            'approval window; only digest approve sends it. Locally (--digest DIR) digest send refuses the build until ' +
+            'digest approve.',
+    )
+    .argument('[issue]', 'the issue id, e.g. 2026-W47 (required with --stack or --issues-table)')
+    .option('--digest <dir>', 'a local build (default: out)')
+    .option('--stack <name>', 'the deployed stack, whose outputs name its Issues table and build function')
+    .option('--issues-table <table>', 'the Issues table, instead of --stack');
+  if (approve)
+    command.option('--function <name>', 'the build function that starts the send, with --issues-table');
+  return command.option(
+    '--dynamodb-endpoint <url>',
+    'a local DynamoDB endpoint (or set AWS_ENDPOINT_URL_DYNAMODB)',
+  );
 }
 
 export function describePreview(program: Command): Command {

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { DigestError, UsageError } from '../core/errors.js';
 import type { SettingKey, Settings } from '../settings/settings.js';
 import {
+  describeApproval,
   describeBuild,
   describeInspect,
   describePreview,
@@ -86,6 +87,15 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       process.off('SIGINT', interrupt);
     }
   });
+
+  for (const action of ['approve', 'hold'] as const) {
+    describeApproval(program, action).action(
+      async (issue: string | undefined, options: Record<string, unknown>) => {
+        const { runApproval } = await import('./approval-command.js');
+        io.out(await runApproval(action, issue, await settingsFor(options)));
+      },
+    );
+  }
 
   describePreview(program).action(async (options: Record<string, unknown>) => {
     const { runPreview } = await import('./preview-command.js');

@@ -16,6 +16,7 @@ import {
   openSubscriberStore,
   SES_CONCURRENCY,
 } from '../settings/stores.js';
+import { assertSendable } from '../workflows/local-approval.js';
 import { sendTestMessage } from '../workflows/test-message.js';
 import { progressLine } from './progress.js';
 
@@ -37,6 +38,8 @@ type ArchiveStep =
 /** Loads the built issue, opens the stores, and sends (or test-sends, or counts). */
 export async function runSend(settings: Settings, signal?: AbortSignal): Promise<SendRun> {
   const issue = await loadIssue(settings);
+  // A draft, or a held build, is refused before anything opens; a test or a dry run still works.
+  if (!settings.test && !settings.dryRun) await assertSendable(settings.digest);
   if (settings.test) {
     const { report } = await sendTestMessage(settings, issue, settings.test);
     return { report, incomplete: false };

@@ -100,6 +100,18 @@ export const settingsSchema = z.object({
   dynamodbEndpoint: z.url().optional(),
   summary: z.string().min(1).optional(),
   archive: z.string().min(1).default('archive'),
+  /** `required`: `digest build` makes a draft that `digest send` refuses until `digest approve`. */
+  approval: z.enum(['required', 'auto']).default('auto'),
+  /** A deployed stack, for `digest approve`/`hold` (its outputs name the Issues table and the build function). */
+  stack: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/)
+    .optional(),
+  issuesTable: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{3,255}$/)
+    .optional(),
+  function: z.string().min(1).max(140).optional(),
   port: z.coerce.number().int().min(0).max(65535).optional(),
   baseUrl: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// address' }).optional(),
   host: z.string().min(1).default('127.0.0.1'),
@@ -188,6 +200,9 @@ const REQUIREMENTS: Partial<Record<SettingKey, string>> = {
   sesEndpoint: 'must be a URL such as http://127.0.0.1:8005',
   dynamodbEndpoint: 'must be a URL such as http://127.0.0.1:8000',
   from: 'must be a sender such as "The Weekly Briefing <digest@example.com>"',
+  approval: 'must be required or auto',
+  stack: 'must be a CloudFormation stack name such as WeeklyDigest',
+  issuesTable: 'must be a DynamoDB table name (the stack output IssuesTable)',
 };
 
 /**

@@ -9,6 +9,7 @@ import {
   type SignUpPorts,
   signUp,
 } from '../workflows/sign-up.js';
+import { approveRequest, type SiteApprovals } from './approve-page.js';
 import { archivePage } from './archive-page.js';
 import { archiveFeed } from './feed.js';
 import { fieldValue, formFields, isOneClickBody, MAX_BODY_BYTES } from './form.js';
@@ -26,6 +27,8 @@ export interface SitePorts extends SignUpPorts {
   unsubscribe(email: string): Promise<void>;
   /** The issues that went out: the listing, the feed and each issue's page read it. */
   archive: IssueArchive;
+  /** The approve links of draft copies (on AWS, when approval is on); without it `/approve` is a 404. */
+  approvals?: SiteApprovals;
 }
 
 /** The listing and the feed change once a week: let browsers and feed readers keep them a while. */
@@ -42,7 +45,9 @@ const MAX_PATH = 256;
  * - `GET /unsubscribe?t=…` (and `/?t=…`, the links already sent): a page with one button;
  *   `POST` with `List-Unsubscribe=One-Click` unsubscribes (RFC 8058);
  * - `GET /archive/`: past issues, newest first; `GET /feed.xml`: an Atom feed of the last 20;
- * - `GET /archive/<issueId>` (and `/view/<issueId>`, the links already sent): an archived issue.
+ * - `GET /archive/<issueId>` (and `/view/<issueId>`, the links already sent): an archived issue;
+ * - `GET /approve?t=…` (a page with an Approve button) and `POST` (approves), `GET
+ *   /approve/draft?t=…` (the draft): the approve link of a draft copy, when approval is on.
  * Bodies over `MAX_BODY_BYTES` get a 413; a malformed or unknown path a 404 page, never a trace.
  */
 export async function handleSiteRequest(request: SiteRequest, ports: SitePorts): Promise<SiteResponse> {
@@ -79,6 +84,10 @@ async function route(request: SiteRequest, ports: SitePorts): Promise<SiteRespon
   if (path === '/subscribe' || (path === '/' && request.query.t === undefined && request.method === 'GET'))
     return subscribe(request, ports);
   if (path === '/confirm') return confirm(request, ports);
+  if (path === '/approve' || path === '/approve/draft')
+    return ports.approvals
+      ? approveRequest(request, path === '/approve/draft', { ...ports, approvals: ports.approvals })
+      : notFound();
   if (path === '/' || path === '/unsubscribe') return unsubscribe(request, ports);
   return notFound();
 }

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -123,18 +124,26 @@ beforeAll(async () => {
   });
 
   // The bundles `cdk synth` built, loaded as Lambda would load them.
+  Object.assign(handlers, await loadBundles());
+}, 180_000);
+
+/**
+ * The bundled functions, as fresh instances (each reads its environment once, when loaded:
+ * another `instance` is another deployment).
+ */
+async function loadBundles(instance = ''): Promise<Record<string, Handler>> {
   const template = JSON.parse(readFileSync(join(ROOT, 'cdk.out', 'WeeklyDigest.template.json'), 'utf8')) as {
     Resources: Record<string, { Type: string; Metadata?: Record<string, string> }>;
   };
+  const loaded: Record<string, Handler> = {};
   for (const [logicalId, resource] of Object.entries(template.Resources)) {
     const asset = resource.Metadata?.['aws:asset:path'];
     if (resource.Type !== 'AWS::Lambda::Function' || !asset) continue;
-    const name = logicalId.replace(/[0-9A-F]{8}$/, '');
-    handlers[name] = (
-      (await import(pathToFileURL(join(ROOT, 'cdk.out', asset, 'index.mjs')).href)) as { handler: Handler }
-    ).handler;
+    const url = `${pathToFileURL(join(ROOT, 'cdk.out', asset, 'index.mjs')).href}${instance ? `?${instance}` : ''}`;
+    loaded[logicalId.replace(/[0-9A-F]{8}$/, '')] = ((await import(url)) as { handler: Handler }).handler;
   }
-}, 180_000);
+  return loaded;
+}
 
 afterAll(async () => {
   vi.restoreAllMocks();
@@ -391,5 +400,70 @@ describe('the weekly flow, end to end on local servers, with the bundled functio
     expect(await status('chen@example.net')).toBe('bounced');
     expect(await status('dara@example.ie')).toBe('complained');
     expect(await status('ana@example.org')).toBe('active');
+  });
+});
+
+describe('approval, end to end with the bundled functions', () => {
+  const EDITORS = ['editor@news.example.com'];
+  const invoked: unknown[] = [];
+  let approval: Record<string, Handler> = {};
+  const call = (name: string, event: unknown) => {
+    const handler = approval[name];
+    if (!handler) throw new Error(`no bundle for ${name}`);
+    return handler(event, lambdaContext);
+  };
+
+  beforeAll(async () => {
+    // Another deployment of the same bundles, with approval required and its own tables.
+    await Promise.all([
+      dynamo.createIssuesTable('issues-approval'),
+      dynamo.createLedgerTable('ledger-approval'),
+    ]);
+    Object.assign(process.env, {
+      APPROVAL: 'required',
+      EDITOR_EMAILS: EDITORS.join(','),
+      ISSUES_TABLE: 'issues-approval',
+      LEDGER_TABLE: 'ledger-approval',
+      ARCHIVE_PREFIX: 'archive-approval/',
+      BUILD_FUNCTION_NAME: 'WeeklyDigest-build-digest',
+      SITE_URL: 'https://unsubscribe.example.com/',
+    });
+    approval = await loadBundles('approval');
+    // The site starts an approved send through the runtime's Lambda client (left out of its bundle).
+    vi.spyOn(LambdaClient.prototype, 'send').mockImplementation(async (command: unknown) => {
+      if (!(command instanceof InvokeCommand)) throw new Error('unexpected Lambda call');
+      invoked.push(JSON.parse(Buffer.from(command.input.Payload as Uint8Array).toString()));
+      return { StatusCode: 202 } as never;
+    });
+  });
+
+  it('drafts, mails the editors a [Draft] copy, and sends once the link approves it', async () => {
+    const start = queued.length;
+    expect(await call('BuildDigest', { week: '2026-W47' })).toMatchObject({ status: 'draft', editors: 1 });
+    const drafts = queued.slice(start);
+    expect(drafts.map((entry) => JSON.parse(entry.MessageBody))).toEqual([
+      expect.objectContaining({ copy: 'draft', recipients: EDITORS }),
+    ]);
+    expect(await call('SendBatch', sqsEvent(drafts))).toEqual({ batchItemFailures: [] });
+    const copy = (await ses.emails()).find((email) => email.subject.startsWith('[Draft] '));
+    expect(copy?.destination.to).toEqual(EDITORS);
+    const token = /approve\?t=([\w.-]+)/.exec(copy?.body.text ?? '')?.[1] ?? '';
+
+    const page = (await call('Unsubscribe', urlEvent('GET', '/approve', { t: token }))) as { body: string };
+    expect(page.body).toContain('Approve this issue?');
+    expect(invoked).toEqual([]);
+    const done = (await call('Unsubscribe', urlEvent('POST', '/approve', { t: token }, ''))) as {
+      body: string;
+    };
+    expect(done.body).toContain('Approved: the send has started');
+    expect(invoked).toEqual([{ approve: '2026-W47' }]);
+
+    const before = queued.length;
+    expect(await call('BuildDigest', invoked[0])).toMatchObject({ status: 'enqueued', issueId: '2026-W47' });
+    expect(queued.length).toBeGreaterThan(before);
+    expect(await call('BuildDigest', invoked[0])).toEqual({
+      status: 'already-enqueued',
+      issueId: '2026-W47',
+    });
   });
 });

@@ -4,6 +4,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DigestStack } from '../../infra/digest-stack.js';
 import { suppressReviewedFindings } from '../../infra/nag-suppressions.js';
+import { buildFunctionName } from '../../infra/parts/digest-function.js';
 import { PENDING_TTL_ATTRIBUTE } from '../../infra/parts/storage.js';
 import { readDeploySettings } from '../../infra/settings.js';
 import { PENDING_EXPIRES_AT } from '../../src/adapters/subscribers-dynamodb-items.js';
@@ -415,6 +416,165 @@ describe('deployment settings', () => {
   });
 });
 
+describe('approval', () => {
+  const EDITORS = { editorEmails: ['editor@news.example.com', 'desk@news.example.com'] };
+  /** A stack with these settings, its template, and helpers to read one function. */
+  function approvalStack(settings: Record<string, unknown>) {
+    const built = build(settings);
+    const synthesized = Template.fromStack(built.stack);
+    const idOf = (fn: keyof DigestStack['functions']) =>
+      built.stack.getLogicalId(built.stack.functions[fn].node.defaultChild as never);
+    const environment = (fn: keyof DigestStack['functions']) =>
+      synthesized.findResources('AWS::Lambda::Function')[idOf(fn)]?.Properties.Environment
+        .Variables as Record<string, unknown>;
+    const statements = (fn: keyof DigestStack['functions']) => {
+      const roleId = built.stack.getLogicalId(built.stack.functions[fn].role?.node.defaultChild as never);
+      return Object.values(
+        synthesized.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } }),
+      ).flatMap(
+        (policy) =>
+          policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+      );
+    };
+    const issuesId = built.stack.getLogicalId(
+      built.stack.node
+        .findAll()
+        .find((construct) => construct.node.path.endsWith('/Issues/Resource')) as never,
+    );
+    const onIssues = (fn: keyof DigestStack['functions']) =>
+      statements(fn)
+        .filter((statement) => JSON.stringify(statement.Resource).includes(issuesId))
+        .flatMap((statement) => [statement.Action].flat())
+        .sort();
+    return { ...built, template: synthesized, environment, statements, onIssues, idOf };
+  }
+
+  it('names the build function after the stack, so the site can be allowed to call it', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'Test-build-digest' });
+  });
+
+  it('changes nothing by default: no drafts, no release schedule, and the site cannot start a send', () => {
+    const plain = approvalStack({});
+    plain.template.resourceCountIs('AWS::Scheduler::Schedule', 1);
+    expect(plain.environment('build')).not.toHaveProperty('APPROVAL');
+    expect(plain.environment('unsubscribe')).not.toHaveProperty('ISSUES_TABLE');
+    expect(plain.environment('unsubscribe')).not.toHaveProperty('BUILD_FUNCTION_NAME');
+    expect(plain.statements('unsubscribe').flatMap((statement) => [statement.Action].flat())).not.toContain(
+      'lambda:InvokeFunction',
+    );
+    expect(plain.onIssues('unsubscribe')).toEqual([]);
+  });
+
+  it('with approval required, lets the site record approvals and invoke exactly the build function', () => {
+    const required = approvalStack({ approval: 'required', ...EDITORS });
+    expect(required.environment('build')).toMatchObject({
+      APPROVAL: 'required',
+      APPROVAL_WINDOW_HOURS: '0',
+      EDITOR_EMAILS: 'editor@news.example.com,desk@news.example.com',
+    });
+    expect(required.environment('unsubscribe')).toMatchObject({
+      ISSUES_TABLE: { Ref: expect.stringMatching(/^Issues/) },
+      BUILD_FUNCTION_NAME: 'Test-build-digest',
+    });
+    // Draft copies carry links to the site's approve page.
+    expect(required.environment('send')).toMatchObject({ SITE_URL: expect.anything() });
+    expect(required.onIssues('unsubscribe')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    const invoke = required
+      .statements('unsubscribe')
+      .filter((statement) => [statement.Action].flat().includes('lambda:InvokeFunction'));
+    expect(invoke).toHaveLength(1);
+    expect(invoke[0]?.Action).toBe('lambda:InvokeFunction');
+    expect(JSON.stringify(invoke[0]?.Resource)).toMatch(/:function:Test-build-digest"\]\]\}$/);
+    // The build may change its issues' records, and needs no list of them without a window.
+    expect(required.onIssues('build')).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    ]);
+    required.template.resourceCountIs('AWS::Scheduler::Schedule', 1);
+    // Draft copies go out through the send function: the build still sends no email itself.
+    expect(required.statements('build').flatMap((statement) => [statement.Action].flat())).not.toContain(
+      'ses:SendRawEmail',
+    );
+  });
+
+  it('with a window, adds a release schedule every 15 minutes through the same role and dead-letter queue', () => {
+    const windowed = approvalStack({ approvalWindowHours: '4', editorEmails: 'editor@news.example.com' });
+    windowed.template.resourceCountIs('AWS::Scheduler::Schedule', 2);
+    const roleId = windowed.stack.getLogicalId(windowed.stack.scheduleRole.node.defaultChild as never);
+    windowed.template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(15 minutes)',
+      Target: Match.objectLike({
+        Arn: { 'Fn::GetAtt': [windowed.idOf('build'), 'Arn'] },
+        RoleArn: { 'Fn::GetAtt': [roleId, 'Arn'] },
+        Input: JSON.stringify({ release: true }),
+        DeadLetterConfig: { Arn: Match.anyValue() },
+        RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 900 },
+      }),
+    });
+    expect(windowed.environment('build')).toMatchObject({
+      APPROVAL: 'auto',
+      APPROVAL_WINDOW_HOURS: '4',
+      EDITOR_EMAILS: 'editor@news.example.com',
+    });
+    expect(windowed.onIssues('build')).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Scan',
+      'dynamodb:UpdateItem',
+    ]);
+    expect(windowed.environment('unsubscribe')).toMatchObject({ BUILD_FUNCTION_NAME: 'Test-build-digest' });
+  });
+
+  it.each([
+    [{ approval: 'sometimes' }, /approval must be required or auto/],
+    ...['-1', '2.5', '169', 'soon'].map((value): [object, RegExp] => [
+      { approvalWindowHours: value, ...EDITORS },
+      /approvalWindowHours must be a whole number of hours from 0 to 168/,
+    ]),
+    [
+      { approval: 'required', approvalWindowHours: 4, ...EDITORS },
+      /approvalWindowHours applies only with approval auto/,
+    ],
+    [
+      { approval: 'required' },
+      /editorEmails is required when approval is required or approvalWindowHours is above 0/,
+    ],
+    [{ approvalWindowHours: 2 }, /editorEmails is required when approval is required/],
+    [
+      { approval: 'required', editorEmails: 'editor@news.example.com,not an address' },
+      /"not an address" is not one/,
+    ],
+    [{ approval: 'required', editorEmails: 42 }, /editorEmails must be a list of email addresses/],
+  ])('explains a wrong approval setting in one line: %j', (values, message) => {
+    const read = () => readDeploySettings((key) => ({ ...context, ...values })[key as keyof typeof context]);
+    expect(read).toThrow(message);
+    expect(() => read()).toThrow(/^[^\n]+$/);
+  });
+
+  it('reads editorEmails from a list or from a comma-separated value', () => {
+    const read = (editorEmails: unknown) =>
+      readDeploySettings(
+        (key) => ({ ...context, approval: 'required', editorEmails })[key as keyof typeof context],
+      ).editorEmails;
+    expect(read(['a@news.example.com', 'b@news.example.com'])).toEqual([
+      'a@news.example.com',
+      'b@news.example.com',
+    ]);
+    expect(read(' a@news.example.com , b@news.example.com ')).toEqual([
+      'a@news.example.com',
+      'b@news.example.com',
+    ]);
+  });
+
+  it('cuts a long stack name to fit a function name, keeping names apart', () => {
+    const long = 'A'.repeat(80);
+    expect(buildFunctionName(long)).toHaveLength(64);
+    expect(buildFunctionName(long)).not.toBe(buildFunctionName(`${long}B`));
+    expect(buildFunctionName('WeeklyDigest')).toBe('WeeklyDigest-build-digest');
+  });
+});
+
 describe('cdk-nag', () => {
   /** Every AwsSolutions finding of a stack, as `rule id → construct paths`. */
   function findings(app: App): Map<string, string[]> {
@@ -443,8 +603,12 @@ describe('cdk-nag', () => {
     );
   }
 
-  it('finds nothing that was not reviewed', () => {
-    const { app, stack: reviewed } = build();
+  it.each([
+    ['by default', {}],
+    ['with approval required', { approval: 'required', editorEmails: 'editor@news.example.com' }],
+    ['with an approval window', { approvalWindowHours: 4, editorEmails: 'editor@news.example.com' }],
+  ])('finds nothing that was not reviewed %s', (_case, settings) => {
+    const { app, stack: reviewed } = build(settings);
     suppressReviewedFindings(reviewed);
     expect([...findings(app).keys()]).toEqual([]);
   });

@@ -20,12 +20,17 @@ function manifestWith(items: Partial<Item>[]): DigestManifest {
       highlights: [],
       summary: 'highlights',
       note: null,
+      alsoReportedBy: [],
       ...item,
     })),
     skipped: [],
     outsideThePeriod: 0,
     sources: { listed: items.length, read: items.length },
     collapsedItems: [],
+    issueFile: null,
+    groups: [],
+    maxItems: 12,
+    beyondMaxItems: [],
     placeholders: null,
     generatedAt: '2026-11-23T00:00:00.000Z',
   };
@@ -75,10 +80,12 @@ describe('preview checks: links that are not https', () => {
 
   it('credits a source grouped into a story with its own file', () => {
     const manifest = manifestWith([
-      { file: 'lead.md', url: 'https://example.com/lead' },
-    ]) as DigestManifest & { items: (Item & { alsoReportedBy?: unknown })[] };
-    const [lead] = manifest.items;
-    if (lead) lead.alsoReportedBy = [{ file: 'second.md', url: 'http://example.com/second' }];
+      {
+        file: 'lead.md',
+        url: 'https://example.com/lead',
+        alsoReportedBy: [{ file: 'second.md', source: 'Second Wire', url: 'http://example.com/second' }],
+      },
+    ]);
     expect(briefingsLinking(manifest, 'http://example.com/second')).toEqual(['second.md']);
   });
 });

@@ -81,6 +81,8 @@ export interface DigestManifest {
   /** The per-recipient placeholders in message.html and message.txt, made for this render. */
   placeholders: Placeholders | null;
   generatedAt: string;
+  /** `required` when built as a draft: `digest send` refuses it until `digest approve`. */
+  approval?: 'required';
 }
 
 export interface BuildResult {
