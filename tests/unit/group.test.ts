@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { factsOf, figuresIn } from '../../src/core/digest/facts.js';
+import { datesIn, factsOf, figuresIn } from '../../src/core/digest/facts.js';
 import { bestSourcedFirst, groupStories } from '../../src/core/digest/group.js';
 import { buildDigest } from '../../src/core/render/build.js';
 import { compileTemplates } from '../../src/core/render/render.js';
@@ -134,6 +134,78 @@ describe('one event, several sources', () => {
       }),
     );
     expect(groupsOf(week)).toEqual([]);
+  });
+});
+
+describe('one company, two agreements: the days a briefing names', () => {
+  // Invented: one producer signs two research agreements, months apart, and both briefings land
+  // in one week (a scraper's modified times, no dates of their own).
+  const september = briefing({
+    file: 'norvik-kestrel.txt',
+    highlights: [
+      'Norvik Metals signed a research agreement with Kestrel Polytechnic on September 11 to develop magnet alloys.',
+      'The partnership funds joint laboratories and researcher exchanges in Harbin.',
+      "It is part of China's push to pair state producers with universities.",
+    ],
+  });
+  const december = briefing({
+    file: 'norvik-lakeside.txt',
+    highlights: [
+      'Norvik Metals and Lakeside University signed a strategic research agreement on Dec 18 at the university.',
+      'The agreement covers magnet alloys, talent programmes and researcher exchanges in Harbin.',
+      "Analysts read it as China's state producers leaning on universities.",
+    ],
+  });
+  const decemberElsewhere = briefing({
+    file: 'norvik-lakeside-wire.md',
+    highlights: [
+      'On 18 December Lakeside University and Norvik Metals agreed to research magnet alloys together.',
+      'Researcher exchanges between the campus and Norvik’s Harbin plant start next year.',
+    ],
+  });
+
+  it('keeps two agreements of one company on days months apart as two stories', () => {
+    expect(groupsOf([september, december])).toEqual([]);
+  });
+
+  it('still groups two reports naming the same day in different forms', () => {
+    expect(
+      together(
+        'norvik-lakeside.txt',
+        'norvik-lakeside-wire.md',
+        groupsOf([september, december, decemberElsewhere]),
+      ),
+    ).toBe(true);
+    expect(
+      together(
+        'norvik-kestrel.txt',
+        'norvik-lakeside-wire.md',
+        groupsOf([september, december, decemberElsewhere]),
+      ),
+    ).toBe(false);
+  });
+
+  it.each([
+    ['signed on Dec 18 in Harbin', [353]],
+    ['On September 11, the chair', [255]],
+    ['on the 11th of September', [255]],
+    ['Sept. 3 and June 5th', [247, 157]],
+    ['a Dec 18% rise, May 2026, prices may 10% fall, Feb 30', []],
+  ])('reads the days in %j as %j', (text, days) => {
+    expect(datesIn(text).sort()).toEqual([...days].sort());
+  });
+});
+
+describe('a list of countries', () => {
+  it('counts capitalised countries written one after another as places, never as a name', () => {
+    const [facts] = factsOf([
+      briefing({
+        file: 'a.md',
+        highlights: ['Buyers in Chile Peru Congo and Burkina Faso Norway held back.'],
+      }),
+    ]);
+    expect([...(facts?.names.values() ?? [])]).toEqual([]);
+    expect([...(facts?.places ?? [])].sort()).toEqual(['Burkina Faso', 'Chile', 'Congo', 'Norway', 'Peru']);
   });
 });
 

@@ -15,6 +15,8 @@ export interface Facts {
   places: Set<string>;
   /** Word stems about what happened (`collapsed` → `collap`), without names and filler. */
   words: Set<string>;
+  /** Calendar days the text names (`on Dec 18`, `18 December`), as days of a leap year (1–366). */
+  dates: Set<number>;
 }
 
 /**
@@ -29,11 +31,18 @@ export function factsOf(briefings: readonly Briefing[]): Facts[] {
   for (const segments of texts)
     for (const segment of segments) if (segment.names) collectMidSentenceCapitals(segment.text, lexicon);
   return texts.map((segments, index) => {
-    const facts: Facts = { names: new Map(), figures: new Set(), places: new Set(), words: new Set() };
+    const facts: Facts = {
+      names: new Map(),
+      figures: new Set(),
+      places: new Set(),
+      words: new Set(),
+      dates: new Set(),
+    };
     const source = normalise(briefings[index]?.source ?? '');
     for (const segment of segments) {
       readNamesAndWords(segment, lexicon, facts);
       for (const figure of figuresIn(segment.text)) facts.figures.add(figure);
+      for (const day of datesIn(segment.text)) facts.dates.add(day);
     }
     // A briefing naming its own source (`told Andes Wire`) says nothing about the event.
     if (source) for (const key of [source, headOf(source)]) facts.names.delete(key);
@@ -97,7 +106,7 @@ const NOT_NAMES = new Set(
   (
     'the a an in on at for by to from with as and or but this that these those it its he she they we i ' +
     'monday tuesday wednesday thursday friday saturday sunday january february march april may june july ' +
-    'august september october november december mr mrs ms dr prof president minister chief executive ' +
+    'august september october november december jan feb mar apr jun jul aug sep sept oct nov dec mr mrs ms dr prof president minister chief executive ' +
     'officer chairman ceo cfo chair sir lord'
   ).split(' '),
 );
@@ -178,9 +187,10 @@ function addRun(
   while (run.length > 0 && CONNECTORS.has(run[0] ?? '')) run.shift();
   if (run.length === 0) return;
   const written = run.join(' ');
-  const whole = placeOf(written.toLowerCase());
-  if (whole) {
-    facts.places.add(whole);
+  // `Chile`, or a list of countries with no comma (`Chile Peru Congo`): places, never a name.
+  const places = countriesOnly(run);
+  if (places) {
+    for (const place of places) facts.places.add(place);
     return;
   }
   const leading = placeOf((run[0] ?? '').toLowerCase()) ?? placeOf(run.slice(0, 2).join(' ').toLowerCase());
@@ -190,6 +200,29 @@ function addRun(
   facts.names.set(key, written);
   const head = headOf(key);
   if (head !== key && !placeOf(head)) facts.names.set(head, run[0] ?? head);
+}
+
+/** The countries a run of capitalised words consists of, or undefined when it holds anything else. */
+function countriesOnly(run: readonly string[]): string[] | undefined {
+  const places: string[] = [];
+  let index = 0;
+  while (index < run.length) {
+    // Longest first: `Burkina Faso`, `Democratic Republic of the Congo`.
+    let found: { place: string; length: number } | undefined;
+    for (let length = Math.min(6, run.length - index); length >= 1 && !found; length--) {
+      const place = placeOf(
+        run
+          .slice(index, index + length)
+          .join(' ')
+          .toLowerCase(),
+      );
+      if (place) found = { place, length };
+    }
+    if (!found) return undefined;
+    places.push(found.place);
+    index += found.length;
+  }
+  return places.length > 0 ? places : undefined;
 }
 
 /**
@@ -300,6 +333,45 @@ export function figuresIn(text: string): string[] {
     if (figure) figures.push(figure);
   }
   return figures;
+}
+
+const MONTHS = 'Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec'.split('|');
+const MONTH =
+  '(?<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)';
+const DAY = '(?<day>[0-3]?\\d)(?:st|nd|rd|th)?';
+/** `Dec 18`, `December 18th`, `Sept. 11` — not `Dec 18%` or `May 2026`. */
+const MONTH_DAY = new RegExp(`\\b${MONTH}\\.?\\s+${DAY}\\b(?!\\s?%|[.,]\\d)`, 'gu');
+/** `18 December`, `11th of September`. */
+const DAY_MONTH = new RegExp(`\\b${DAY}\\s+(?:of\\s+)?${MONTH}\\b`, 'gu');
+const LEAP_YEAR = 2024;
+
+/**
+ * The calendar days a text names, as days of a leap year (1–366), year ignored: briefings name
+ * when their event happened, and two that name days weeks apart report two events.
+ *
+ * @example
+ * datesIn('The deal was signed on Dec 18 in Beijing.') // [353]
+ */
+export function datesIn(text: string): number[] {
+  const days: number[] = [];
+  for (const pattern of [MONTH_DAY, DAY_MONTH]) {
+    for (const match of text.matchAll(pattern)) {
+      const { month = '', day = '' } = match.groups ?? {};
+      const monthIndex = MONTHS.indexOf(month.slice(0, 3));
+      const dayOfMonth = Number(day);
+      const date = new Date(Date.UTC(LEAP_YEAR, monthIndex, dayOfMonth));
+      // `Feb 31` and `Nov 0` name no day.
+      if (monthIndex < 0 || dayOfMonth < 1 || date.getUTCMonth() !== monthIndex) continue;
+      days.push(Math.round((date.getTime() - Date.UTC(LEAP_YEAR, 0, 1)) / 86_400_000) + 1);
+    }
+  }
+  return days;
+}
+
+/** Days between two days of the year, the short way round the year (Dec 30 to Jan 2 is 3). */
+export function daysBetween(a: number, b: number): number {
+  const apart = Math.abs(a - b);
+  return Math.min(apart, 366 - apart);
 }
 
 function parseNumber(text: string): number {

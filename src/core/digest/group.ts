@@ -1,5 +1,5 @@
 import type { Briefing } from '../types.js';
-import { type Facts, factsOf, headOf } from './facts.js';
+import { daysBetween, type Facts, factsOf, headOf } from './facts.js';
 
 /**
  * One event, several sources: briefings that report the same event in different words become
@@ -8,6 +8,8 @@ import { type Facts, factsOf, headOf } from './facts.js';
  *
  * - dated at most `MAX_DAYS_APART` days apart, and not in different countries (when both name
  *   countries, they name one in common);
+ * - when both name calendar days (`on Dec 18`), naming two within `MAX_DAYS_APART` days of each
+ *   other: a company that signs one agreement in September and another in December made two;
  * - sharing at least one name (company, person, mine…), or else two figures and a country;
  * - with at least three shared names and figures, or two and also two words about what happened
  *   (`fire`, `collapse`, `profit`), which keeps a company's earnings apart from its mine accident.
@@ -108,6 +110,7 @@ function linkBetween(
   const [left, right] = [briefings[a], briefings[b]];
   if (!first || !second || !left || !right) return undefined;
   if (Math.abs(left.date.getTime() - right.date.getTime()) > MAX_DAYS_APART * DAY_MS) return undefined;
+  if (namesDaysApart(first.dates, second.dates)) return undefined;
   const places = [...first.places].filter((place) => second.places.has(place));
   if (first.places.size > 0 && second.places.size > 0 && places.length === 0) return undefined;
   const names = sharedNames(first, second, telling);
@@ -120,6 +123,13 @@ function linkBetween(
     ...figures.map((text) => ({ kind: 1, text })),
     ...places.map((text) => ({ kind: 2, text })),
   ];
+}
+
+/** True when both texts name calendar days and none of one is within `MAX_DAYS_APART` of one of the other. */
+function namesDaysApart(first: ReadonlySet<number>, second: ReadonlySet<number>): boolean {
+  if (first.size === 0 || second.size === 0) return false;
+  for (const a of first) for (const b of second) if (daysBetween(a, b) <= MAX_DAYS_APART) return false;
+  return true;
 }
 
 /** A fact two briefings share; `kind` orders names (0) before figures (1) before countries (2). */
