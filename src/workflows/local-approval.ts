@@ -37,9 +37,7 @@ export async function approveLocalBuild(
   issueId: string | undefined,
   now: Date,
 ): Promise<string> {
-  const build = await readBuild(folder, issueId);
-  const record = await readLocalApproval(folder);
-  const current = record?.issueId === build.issueId && record.content === build.content;
+  const { build, record, current } = await buildAndApproval(folder, issueId);
   const send = `"digest send --digest ${folder}" sends it`;
   if (current && record?.status === 'approved')
     return `${build.issueId} in ${shown(folder)} was approved already (${utcMinute(record.at)}): ${send}.`;
@@ -61,9 +59,7 @@ export async function holdLocalBuild(
   issueId: string | undefined,
   now: Date,
 ): Promise<string> {
-  const build = await readBuild(folder, issueId);
-  const record = await readLocalApproval(folder);
-  const current = record?.issueId === build.issueId && record.content === build.content;
+  const { build, record, current } = await buildAndApproval(folder, issueId);
   const until = `"digest send" refuses it until "${approveCommand(folder)}"`;
   if (current && record?.status === 'held')
     return `${build.issueId} in ${shown(folder)} was held already (${utcMinute(record.at)}): ${until}.`;
@@ -75,6 +71,14 @@ export async function holdLocalBuild(
   });
   const withdrawn = current && record?.status === 'approved' ? ' (its approval is withdrawn)' : '';
   return `Held ${build.issueId} in ${shown(folder)}${withdrawn}: ${until}.`;
+}
+
+/** The build in `folder`, its approval record, and whether that record is about this very build. */
+async function buildAndApproval(folder: string, issueId: string | undefined) {
+  const build = await readBuild(folder, issueId);
+  const record = await readLocalApproval(folder);
+  const current = record?.issueId === build.issueId && record.content === build.content;
+  return { build, record, current };
 }
 
 async function readBuild(folder: string, issueId: string | undefined) {
