@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { datesIn, factsOf, figuresIn } from '../../src/core/digest/facts.js';
+import { datesIn, eventKindsIn, factsOf, figuresIn } from '../../src/core/digest/facts.js';
 import { bestSourcedFirst, groupStories } from '../../src/core/digest/group.js';
 import { buildDigest } from '../../src/core/render/build.js';
 import { compileTemplates } from '../../src/core/render/render.js';
@@ -93,6 +93,12 @@ describe('one event, several sources', () => {
       kept: 'chuqui-wire.md',
       also: ['chuqui-ledger.md', 'chuqui-notes.txt'],
       shared: ['Chuquicamata', '3%', 'Chile', 'Codelco'],
+      // Why each file is in it: every pair found to report the fire, with what that pair shares.
+      links: [
+        { files: ['chuqui-ledger.md', 'chuqui-notes.txt'], shared: ['Chuquicamata', '3%', 'Chile'] },
+        { files: ['chuqui-ledger.md', 'chuqui-wire.md'], shared: ['Chuquicamata', 'Codelco', '3%', 'Chile'] },
+        { files: ['chuqui-notes.txt', 'chuqui-wire.md'], shared: ['Chuquicamata', '3%', 'Chile'] },
+      ],
     });
   });
 
@@ -196,6 +202,67 @@ describe('one company, two agreements: the days a briefing names', () => {
   });
 });
 
+describe('one company, two kinds of event', () => {
+  // Invented look-alikes: the same company, region and figures, but a strike and a fire; a
+  // dividend and job cuts. Each pair shares enough names and figures to pass for one event.
+  const strike = briefing({
+    file: 'torrent-strike.md',
+    source: 'Outback Post',
+    highlights: [
+      'About 1,100 workers at Torrent Mining’s Kestrel Ridge pit in Queensland walked out on Monday over pay.',
+      'The strike halted coal loading; the union wants a 6% rise.',
+    ],
+  });
+  const strikeAgain = briefing({
+    file: 'torrent-strike-wire.txt',
+    source: 'Coal Wire',
+    highlights: [
+      'Torrent Mining said the strike by 1,100 miners at Kestrel Ridge in Queensland stopped loading.',
+    ],
+  });
+  const fire = briefing({
+    file: 'torrent-fire.md',
+    source: 'Pit Notes',
+    highlights: [
+      'A conveyor fire at Torrent Mining’s Saraji pit in Queensland forced the evacuation of 1,100 workers.',
+      'Firefighters put out the blaze within hours.',
+    ],
+  });
+  const dividend = briefing({
+    file: 'halvard-dividend.md',
+    highlights: [
+      'Halvard Metals raised its quarterly dividend by 10% in Norway, and shareholders welcomed it.',
+    ],
+  });
+  const jobCuts = briefing({
+    file: 'halvard-jobs.md',
+    highlights: [
+      'Halvard Metals plans to cut 10% of its head-office staff in Norway, shareholders were told.',
+    ],
+  });
+
+  it('keeps a strike and a fire at one company’s mines apart, and still groups the strike told twice', () => {
+    const groups = groupsOf([strike, strikeAgain, fire]);
+    expect(together('torrent-strike.md', 'torrent-strike-wire.txt', groups)).toBe(true);
+    expect(together('torrent-strike.md', 'torrent-fire.md', groups)).toBe(false);
+    expect(together('torrent-strike-wire.txt', 'torrent-fire.md', groups)).toBe(false);
+  });
+
+  it('keeps a company’s dividend and its job cuts apart', () => {
+    expect(groupsOf([dividend, jobCuts])).toEqual([]);
+  });
+
+  it.each([
+    ['A blaze halted the smelter; no one was hurt.', ['fire', 'accident']],
+    ['Miners walked out in a strike over pay.', ['strike']],
+    ['It will cut 10% of its head-office staff.', ['jobs']],
+    ['Glencore agreed to buy a 77% stake.', ['deal']],
+    ['Copper output rose 4.5% and prices climbed.', []],
+  ])('reads the kind of event in %j as %j', (text, kinds) => {
+    expect(eventKindsIn(text)).toEqual(kinds);
+  });
+});
+
 describe('a list of countries', () => {
   it('counts capitalised countries written one after another as places, never as a name', () => {
     const [facts] = factsOf([
@@ -294,6 +361,12 @@ describe('grouped stories in a build', () => {
         kept: '2026-11-17-chuqui-wire.md',
         also: ['2026-11-18-chuqui-ledger.md', '2026-11-18-chuqui-notes.md'],
         shared: ['Chuquicamata', '3%', 'Chile', 'Codelco'],
+        links: expect.arrayContaining([
+          {
+            files: ['2026-11-17-chuqui-wire.md', '2026-11-18-chuqui-ledger.md'],
+            shared: expect.arrayContaining(['Codelco']),
+          },
+        ]),
       },
     ]);
     expect(result.output?.html).toContain(

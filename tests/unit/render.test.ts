@@ -201,12 +201,15 @@ describe('the intro and the "Also reported by" line', () => {
     expect(rendered.html).toContain('<strong>Hello</strong> &lt;script&gt;alert(1)&lt;/script&gt;');
     expect(rendered.html).toContain('click {{subject}}');
     expect(rendered.html).toContain(
-      'Also reported by: <a href="https://a.example/?q&#x3D;&lt;b&gt;&amp;x&#x3D;&quot;1&quot;" style="color:#4b5563;text-decoration:underline;">&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt; &amp; Co</a>, Plain Wire, <a href="http://c.example/story" style="color:#4b5563;text-decoration:underline;">c.example</a>, d.md</div>',
+      'Also reported by: <a href="https://a.example/?q&#x3D;&lt;b&gt;&amp;x&#x3D;&quot;1&quot;" style="color:#4b5563;text-decoration:underline;">&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt; &amp; Co</a>, Plain Wire, <a href="http://c.example/story" style="color:#4b5563;text-decoration:underline;">c.example</a></div>',
     );
     expect(rendered.text).toContain('Hello <script>alert(1)</script>\n\nclick {{subject}}');
     expect(rendered.text).toContain(
-      'Also reported by: <img src=x onerror=alert(1)> & Co (https://a.example/?q=<b>&x="1"), Plain Wire, c.example (http://c.example/story), d.md',
+      'Also reported by: <img src=x onerror=alert(1)> & Co (https://a.example/?q=<b>&x="1"), Plain Wire, c.example (http://c.example/story)\n',
     );
+    // d.md has neither a source nor a link: a file name means nothing to a reader.
+    expect(rendered.text).not.toContain('d.md');
+    expect(rendered.html).not.toContain('d.md');
   });
 
   it('leaves out a source the item names itself', async () => {

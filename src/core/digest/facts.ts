@@ -17,6 +17,8 @@ export interface Facts {
   words: Set<string>;
   /** Calendar days the text names (`on Dec 18`, `18 December`), as days of a leap year (1–366). */
   dates: Set<number>;
+  /** What kind of event it reports (`fire`, `strike`, `deal`…; see `EVENT_KINDS`), when it says. */
+  kinds: Set<string>;
 }
 
 /**
@@ -37,12 +39,14 @@ export function factsOf(briefings: readonly Briefing[]): Facts[] {
       places: new Set(),
       words: new Set(),
       dates: new Set(),
+      kinds: new Set(),
     };
     const source = normalise(briefings[index]?.source ?? '');
     for (const segment of segments) {
       readNamesAndWords(segment, lexicon, facts);
       for (const figure of figuresIn(segment.text)) facts.figures.add(figure);
       for (const day of datesIn(segment.text)) facts.dates.add(day);
+      for (const kind of eventKindsIn(segment.text)) facts.kinds.add(kind);
     }
     // A briefing naming its own source (`told Andes Wire`) says nothing about the event.
     if (source) for (const key of [source, headOf(source)]) facts.names.delete(key);
@@ -333,6 +337,41 @@ export function figuresIn(text: string): string[] {
     if (figure) figures.push(figure);
   }
   return figures;
+}
+
+/**
+ * Kinds of event, by the words news uses for them. Two briefings that each say what kind of event
+ * they report, and share no kind, report two events however many names they share (a strike and
+ * a fire at one company's mines; its dividend and its job cuts). Consequences that many kinds of
+ * event have (output fell, a mine shut, prices rose) are no kind: they tell nothing apart.
+ */
+export const EVENT_KINDS: Record<string, RegExp> = {
+  fire: /\b(?:fires?|blaze[sd]?|flames?|burn(?:ed|ing|t)|explosions?|exploded|blasts?)\b/i,
+  strike: /\b(?:strikes?|striking|walk-?outs?|stoppages?|industrial action|pickets?)\b/i,
+  accident:
+    /\b(?:collapse[sd]?|cave-?ins?|accidents?|rock ?falls?|killed|died|dies|deaths?|dead|fatal(?:ity|ities)?|injur(?:ed|y|ies)|hurt|trapped)\b/i,
+  weather:
+    /\b(?:floods?|flooded|flooding|cyclones?|storms?|hurricanes?|typhoons?|earthquakes?|landslides?|drought)\b/i,
+  earnings: /\b(?:profits?|earnings|revenues?|ebitda|net income|net loss|quarterly loss)\b/i,
+  dividend: /\b(?:dividends?|buy-?backs?|share repurchases?)\b/i,
+  jobs: /\b(?:lay-?offs?|laid off|redundanc(?:y|ies)|job cuts|cut(?:s|ting)? (?:\d+%? (?:of )?)?(?:its )?(?:[\w-]+ )?(?:jobs|staff|workforce|workers)|headcount)\b/i,
+  deal: /\b(?:acquisitions?|acquire[sd]?|takeovers?|mergers?|merge[sd]?|buy(?:s|ing)?|sells?|sold|sale|stakes?|divest\w*|deal)\b/i,
+  agreement: /\b(?:agreements?|partnerships?|memorandum|mou|cooperation|collaboration|pact|joint venture)\b/i,
+  policy: /\b(?:bans?|banned|quotas?|tariffs?|royalt(?:y|ies)|export tax(?:es)?|levy|levies|sanctions?)\b/i,
+  tender: /\b(?:tenders?|auctions?|auctioned)\b/i,
+  lawsuit: /\b(?:lawsuits?|sued|sues|court|ruling|fined|arbitration)\b/i,
+};
+
+/**
+ * The kinds of event a text names (`EVENT_KINDS`).
+ *
+ * @example
+ * eventKindsIn('A blaze halted the smelter; no one was hurt.') // ['fire', 'accident']
+ */
+export function eventKindsIn(text: string): string[] {
+  return Object.entries(EVENT_KINDS)
+    .filter(([, words]) => words.test(text))
+    .map(([kind]) => kind);
 }
 
 const MONTHS = 'Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec'.split('|');

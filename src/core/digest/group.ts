@@ -8,6 +8,8 @@ import { daysBetween, type Facts, factsOf, headOf } from './facts.js';
  *
  * - dated at most `MAX_DAYS_APART` days apart, and not in different countries (when both name
  *   countries, they name one in common);
+ * - when both say what kind of event they report (`fire`, `strike`, `deal`: `EVENT_KINDS`),
+ *   sharing a kind: a strike and a fire at one company's mines are two events;
  * - when both name calendar days (`on Dec 18`), naming two within `MAX_DAYS_APART` days of each
  *   other: a company that signs one agreement in September and another in December made two;
  * - sharing at least one name (company, person, mine…), or else two figures and a country;
@@ -34,6 +36,8 @@ export interface StoryGroup {
   also: string[];
   /** The names, figures and countries the group's briefings have in common, most shared first. */
   shared: string[];
+  /** Each pair of briefings found to report the event, and what that pair shares: why each file is here. */
+  links: { files: [string, string]; shared: string[] }[];
 }
 
 /** Above this many briefings, a name or figure is too common this period to identify an event. */
@@ -111,6 +115,7 @@ function linkBetween(
   if (!first || !second || !left || !right) return undefined;
   if (Math.abs(left.date.getTime() - right.date.getTime()) > MAX_DAYS_APART * DAY_MS) return undefined;
   if (namesDaysApart(first.dates, second.dates)) return undefined;
+  if (reportOtherKinds(first.kinds, second.kinds)) return undefined;
   const places = [...first.places].filter((place) => second.places.has(place));
   if (first.places.size > 0 && second.places.size > 0 && places.length === 0) return undefined;
   const names = sharedNames(first, second, telling);
@@ -125,12 +130,21 @@ function linkBetween(
   ];
 }
 
+/** True when both say what kind of event they report, and no kind is the same. */
+function reportOtherKinds(first: ReadonlySet<string>, second: ReadonlySet<string>): boolean {
+  if (first.size === 0 || second.size === 0) return false;
+  for (const kind of first) if (second.has(kind)) return false;
+  return true;
+}
+
 /** True when both texts name calendar days and none of one is within `MAX_DAYS_APART` of one of the other. */
 function namesDaysApart(first: ReadonlySet<number>, second: ReadonlySet<number>): boolean {
   if (first.size === 0 || second.size === 0) return false;
   for (const a of first) for (const b of second) if (daysBetween(a, b) <= MAX_DAYS_APART) return false;
   return true;
 }
+
+const byKind = (x: SharedFact, y: SharedFact) => x.kind - y.kind || (x.text < y.text ? -1 : 1);
 
 /** A fact two briefings share; `kind` orders names (0) before figures (1) before countries (2). */
 interface SharedFact {
@@ -184,7 +198,15 @@ function collect(
     }
     sharedByRoot.set(root, tally);
   }
-  const stories: (Story & { shared: string[] })[] = [];
+  const linksByRoot = new Map<number, StoryGroup['links']>();
+  for (const link of links) {
+    const root = groups.find(link.a);
+    const files = [briefings[link.a]?.file ?? '', briefings[link.b]?.file ?? ''].sort() as [string, string];
+    const list = linksByRoot.get(root) ?? [];
+    list.push({ files, shared: [...link.shared].sort(byKind).map((fact) => fact.text) });
+    linksByRoot.set(root, list);
+  }
+  const stories: (Story & Pick<StoryGroup, 'shared' | 'links'>)[] = [];
   for (const [root, indexes] of members) {
     const ranked = indexes.map((index) => briefings[index] as Briefing).sort(bestSourcedFirst);
     const [briefing, ...also] = ranked;
@@ -192,7 +214,10 @@ function collect(
     const shared = [...(sharedByRoot.get(root)?.values() ?? [])].sort(
       (x, y) => y.links - x.links || x.kind - y.kind || (x.text < y.text ? -1 : 1),
     );
-    stories.push({ briefing, also, shared: shared.map((fact) => fact.text) });
+    const pairs = (linksByRoot.get(root) ?? []).sort((x, y) =>
+      `${x.files[0]}\n${x.files[1]}` < `${y.files[0]}\n${y.files[1]}` ? -1 : 1,
+    );
+    stories.push({ briefing, also, shared: shared.map((fact) => fact.text), links: pairs });
   }
   stories.sort((x, y) => newestFirst(x.briefing, y.briefing));
   return {
@@ -203,6 +228,7 @@ function collect(
         kept: story.briefing.file,
         also: story.also.map((briefing) => briefing.file),
         shared: story.shared,
+        links: story.links,
       })),
   };
 }

@@ -141,27 +141,28 @@ function paragraphsOf(markdown: string): string[] | null {
 }
 
 /**
- * Each other source once, by its name (else its web site, else its file), linked when it has a
- * web link; a source the item itself names is not repeated.
+ * Each other source once, by its name (else its web site), linked when it has a web link; a
+ * source the item itself names is not repeated, and a briefing with neither name nor link is left
+ * out (a file name means nothing to a reader; the manifest still lists it).
  */
 function alsoReportedBy(item: DigestItem): { name: string; url: string | null }[] {
   const seen = new Set([item.source?.toLowerCase()]);
   const named: { name: string; url: string | null }[] = [];
   for (const other of item.alsoReportedBy) {
     const name = nameOf(other);
-    if (seen.has(name.toLowerCase())) continue;
+    if (name === undefined || seen.has(name.toLowerCase())) continue;
     seen.add(name.toLowerCase());
     named.push({ name, url: other.url && /^https?:\/\//i.test(other.url) ? other.url : null });
   }
   return named;
 }
 
-function nameOf(other: AlsoReported): string {
+function nameOf(other: AlsoReported): string | undefined {
   if (other.source) return other.source;
   try {
     if (other.url && /^https?:/i.test(other.url)) return new URL(other.url).hostname.replace(/^www\./, '');
   } catch {
-    // Not a URL after all: fall back to the file name.
+    // Not a URL after all: nothing to call it.
   }
-  return other.file.split('/').at(-1) ?? other.file;
+  return undefined;
 }
