@@ -256,6 +256,15 @@ describe('writing an action back', () => {
     );
   });
 
+  it('keeps a file of comments only, and leaves an empty file rather than {} when the last key goes', () => {
+    const notes = '# Week 47: ask Ana before pinning\n';
+    const pinned = formatIssueFile({ lead: 'a.md' }, notes, ['lead']);
+    expect(pinned).toBe('# Week 47: ask Ana before pinning\n\nlead: a.md\n');
+    expect(formatIssueFile({}, pinned, ['lead'])).toBe(notes);
+    expect(formatIssueFile({}, 'lead: a.md\n', ['lead'])).toBe('');
+    expect(parseIssueFile(PATH, '')).toEqual({ path: PATH, settings: {}, warnings: [] });
+  });
+
   it('fingerprints the text at its path, telling an empty file from a missing one', () => {
     const versions = [
       issueFileVersion(PATH, null),

@@ -169,12 +169,19 @@ export function formatIssueFile(
   const existing = current === undefined ? undefined : parseDocument(current, { uniqueKeys: true });
   const editable = existing && existing.errors.length === 0 && isMap(existing.contents);
   const document = editable ? existing : new Document({});
+  // A file of comments only has no mapping to edit: its comments stay, above the new keys.
+  if (existing?.errors.length === 0 && existing.contents === null)
+    document.commentBefore = existing.commentBefore;
   for (const key of ISSUE_FILE_KEYS.filter((candidate) => keys.includes(candidate))) {
     const value = settings[key];
     if (value === undefined) document.delete(key);
     else if (document.get(key) !== value) document.set(key, value);
   }
-  return document.toString({ lineWidth: 0, flowCollectionPadding: false });
+  const text = document.toString({ lineWidth: 0, flowCollectionPadding: false });
+  // With every key gone the mapping prints as `{}`: an editor expects an empty file (or its comments).
+  return isMap(document.contents) && document.contents.items.length === 0
+    ? text.replace(/^\{\}\n\n?/m, '').replace(/\n\n+$/, '\n')
+    : text;
 }
 
 /** What the issue file asks, resolved to the issue's own briefing files. */

@@ -203,3 +203,29 @@ function setOrRemove<Key extends keyof IssueFileSettings>(
   else settings[key] = value;
   return settings;
 }
+
+/** An issue file as its store holds it now. */
+export interface StoredIssueFile {
+  /** null: there is no such file yet. */
+  bytes: Uint8Array | null;
+  /** The store's own version of it (an S3 ETag), which a write can be made conditional on. */
+  revision?: string;
+}
+
+/** Where issue files are kept: beside the briefings, in their folder or S3 prefix. */
+export interface IssueFileStore {
+  read(path: string): Promise<StoredIssueFile>;
+  /**
+   * Replaces the file whole (or creates it). Where the store can tell, it refuses with a
+   * StaleIssueFileError when the file is no longer the one `replacing` describes.
+   */
+  write(path: string, text: string, replacing: StoredIssueFile): Promise<void>;
+}
+
+/** The issue file changed after the page showed it: the action was based on what is no longer there. */
+export class StaleIssueFileError extends SteerError {
+  override name = 'StaleIssueFileError';
+  constructor(path: string, options?: ErrorOptions) {
+    super(`${path} changed since the page showed it: look at it again and redo your change`, options);
+  }
+}
