@@ -8,6 +8,7 @@ import {
   type IssueFileStore,
   issueFileVersion,
   readSteerAction,
+  type ShownIssue,
   StaleIssueFileError,
   SteerError,
 } from '../core/digest/steer-actions.js';
@@ -45,6 +46,8 @@ export interface PreviewState {
   issueFilePath: string | null;
   /** The version of that file this build read (see issueFileVersion): a steering action names it. */
   issueFileVersion: string | null;
+  /** What the page's steering controls act on: the stories in order, the lead, the dropped files. */
+  steering: ShownIssue | null;
   text: string | null;
   checks: Check[];
   error: { message: string; file: string | null; line: number | null } | null;
@@ -104,6 +107,7 @@ export class PreviewSession {
       manifest: null,
       issueFilePath: null,
       issueFileVersion: null,
+      steering: null,
       text: null,
       checks: [],
       error: null,
@@ -150,9 +154,10 @@ export class PreviewSession {
    * Carries out a steering action from the page (`{ action, file?, field?, value?, base }`) on
    * this week's issue file, then rebuilds at once so every open page shows it. An action based on
    * a file that has changed since (`base` is not its version) is refused with a
-   * StaleIssueFileError, after a rebuild that shows the file as it is now.
+   * StaleIssueFileError, after a rebuild that shows the file as it is now. Returns the version
+   * of the file written, the `base` of the page's next action.
    */
-  async steer(body: Record<string, unknown>): Promise<{ written: boolean }> {
+  async steer(body: Record<string, unknown>): Promise<{ written: boolean; issueFileVersion: string }> {
     const action = readSteerAction(body);
     if (typeof body.base !== 'string')
       throw new SteerError('the page did not say which version of the issue file it showed: reload it');
@@ -165,19 +170,15 @@ export class PreviewSession {
   private async steerNow(
     action: ReturnType<typeof readSteerAction>,
     base: string,
-  ): Promise<{ written: boolean }> {
-    const { manifest, issueFilePath, error } = this.state;
-    if (error || !manifest || !issueFilePath)
+  ): Promise<{ written: boolean; issueFileVersion: string }> {
+    const { steering, error } = this.state;
+    if (error || !steering)
       throw new SteerError('this week did not build, so it cannot be steered: fix what the page shows first');
     this.issueFiles ??= issueFileStoreFor(this.settings);
     try {
-      const result = await steerIssueFile(await this.issueFiles, {
-        issue: shownIssueOf(manifest, issueFilePath),
-        base,
-        action,
-      });
+      const result = await steerIssueFile(await this.issueFiles, { issue: steering, base, action });
       if (result.written) await this.rebuildNow();
-      return { written: result.written };
+      return { written: result.written, issueFileVersion: result.version };
     } catch (failure) {
       if (failure instanceof StaleIssueFileError) await this.rebuildNow();
       throw failure;
@@ -275,6 +276,7 @@ export class PreviewSession {
         issueFileVersion: result.issueFile
           ? issueFileVersion(result.issueFile.path, result.issueFile.text)
           : null,
+        steering: result.issueFile ? shownIssueOf(result.manifest, result.issueFile.path) : null,
         text: result.output?.text ?? null,
         checks: result.output
           ? digestChecks({

@@ -66,9 +66,14 @@ describe('steering the issue file from the preview, in a folder', () => {
   it('pins a lead: creates issues/ and the file atomically, and answers once the new build is ready', async () => {
     const before = (await state()).version;
     const response = await steer({ action: 'pin', file: '2026-11-18-magnet-recycling.json' });
-    expect([response.status, await response.json()]).toEqual([200, { written: true }]);
+    const written = 'lead: 2026-11-18-magnet-recycling.json\n';
+    // The answer names the file's new version: the base of the page's next action.
+    expect([response.status, await response.json()]).toEqual([
+      200,
+      { written: true, issueFileVersion: issueFileVersion(ISSUE, written) },
+    ]);
 
-    expect(readFileSync(issueFile, 'utf8')).toBe('lead: 2026-11-18-magnet-recycling.json\n');
+    expect(readFileSync(issueFile, 'utf8')).toBe(written);
     // No temporary file is left beside it.
     expect(readdirSync(join(source, 'issues'))).toEqual(['2026-W47.yaml']);
     const after = await state();
