@@ -59,11 +59,12 @@ ul.list { list-style:none; margin:0; padding:0; display:flex; flex-direction:col
 .check.error::before { content:'✕'; color:var(--err); }
 .reason { color:var(--err); font-size:12px; }
 .steer { display:flex; flex-wrap:wrap; gap:4px; margin-top:4px; }
-.steer button, .restore { border:1px solid var(--line); background:#fff; color:var(--ink); border-radius:6px; padding:3px 9px; min-width:32px; min-height:30px; font:inherit; font-size:12px; cursor:pointer; }
+.steer button, .restore { flex:none; white-space:nowrap; border:1px solid var(--line); background:#fff; color:var(--ink); border-radius:6px; padding:3px 9px; min-width:32px; min-height:30px; font:inherit; font-size:12px; cursor:pointer; }
 .steer button[aria-pressed="true"] { background:var(--accent); border-color:var(--accent); color:#fff; }
 .steer button:disabled, .restore:disabled { opacity:.4; cursor:default; }
 #dropped-heading { font-size:12px; color:var(--muted); margin:12px 0 6px; }
 #dropped li { display:flex; gap:8px; align-items:center; justify-content:space-between; }
+#dropped .item-title { min-width:0; }
 .issue-text { display:flex; flex-direction:column; gap:6px; margin:0 0 10px; }
 .issue-text label { display:flex; flex-direction:column; gap:2px; font-size:12px; color:var(--muted); }
 .issue-text input, .issue-text textarea { width:100%; color:var(--ink); }
@@ -140,14 +141,14 @@ details > div { font-size:12px; margin:4px 0 0 14px; }
       </form>
       <ul class="list" id="issue-file"></ul>
     </section>
-    <section class="panel" id="compatibility-panel"><h2>Email clients</h2><div id="compatibility"></div></section>
-    <section class="panel" id="spam-panel"><h2>Spam score</h2><div id="spam"></div></section>
     <section class="panel"><h2 id="items-heading">Items</h2>
       <p class="steer-result" id="steer-result" role="status"></p>
       <ul class="list" id="items"></ul>
       <h3 id="dropped-heading" hidden>Dropped</h3>
       <ul class="list" id="dropped"></ul>
     </section>
+    <section class="panel" id="compatibility-panel"><h2>Email clients</h2><div id="compatibility"></div></section>
+    <section class="panel" id="spam-panel"><h2>Spam score</h2><div id="spam"></div></section>
     <section class="panel"><h2 id="skipped-heading">Skipped files</h2><ul class="list" id="skipped"></ul></section>
   </aside>
 </main>
