@@ -242,7 +242,7 @@ export const PREVIEW_SCRIPT = `
       return false;
     } finally {
       steering = false;
-      await refresh(true);
+      await refresh(true).catch(() => {});
       focusKey = null;
     }
   }
@@ -259,6 +259,7 @@ export const PREVIEW_SCRIPT = `
     for (const field of changed) {
       const input = $('issue-' + field);
       if (!(await steer({ action: 'edit', field, value: input.value }, result))) return;
+      // The field now says what the file says: a later change to the file may refill it.
       filled[field] = input.value;
     }
   }

@@ -31,7 +31,7 @@ export async function steerIssueFile(
 ): Promise<{ written: boolean; version: string }> {
   const { path } = request.issue;
   const stored = await store.read(path);
-  const { text } = readIssueFile(path, stored.bytes ?? undefined);
+  const text = stored.bytes === null ? null : readIssueFile(path, stored.bytes).text;
   if (stored.bytes !== null && text === null)
     throw new SteerError(`${path} is not UTF-8 text: save it as UTF-8 in your editor, then try again`);
   if (issueFileVersion(path, text) !== request.base) throw new StaleIssueFileError(path);

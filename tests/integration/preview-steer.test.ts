@@ -143,6 +143,21 @@ describe('steering the issue file from the preview, in a folder', () => {
     expect((await state()).issueFileVersion).toBe(issueFileVersion(ISSUE, changed));
   });
 
+  it('never replaces a file that is not valid YAML: the editor fixes it first', async () => {
+    const broken = '# half-typed\nlead: 2026-11-16-lithium-refinery.md\norder: [a.md\n';
+    saveByHand(broken);
+    await vi.waitFor(async () =>
+      expect((await state()).issueFileVersion).toBe(issueFileVersion(ISSUE, broken)),
+    );
+
+    const response = await steer({ action: 'pin', file: '2026-11-20-grid-storage-tender.md' });
+    expect([response.status, await response.json()]).toEqual([
+      400,
+      { error: 'issues/2026-W47.yaml is not a valid issue file: fix it in your editor, then try again' },
+    ]);
+    expect(readFileSync(issueFile, 'utf8')).toBe(broken);
+  });
+
   it('carries out actions one at a time: the second of two sent together is stale', async () => {
     const base = (await state()).issueFileVersion;
     const [first, second] = await Promise.all([
