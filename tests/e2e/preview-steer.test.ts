@@ -164,6 +164,28 @@ describe.skipIf(!HAS_CHROMIUM)('steering the issue from the preview, in headless
     expect(await page.locator('#issue-text-result').textContent()).toBe('Saved to issues/2026-W47.yaml');
   });
 
+  it('says in one line when the file changed under an action, and writes nothing', async () => {
+    // The page's base is made stale on its way out: as if the file had changed since the page loaded.
+    await page.route('**/api/issue', (route) =>
+      route.continue({
+        postData: JSON.stringify({ ...route.request().postDataJSON(), base: 'an older version' }),
+      }),
+    );
+    try {
+      await button(`Drop "${ANTWERP}"`).click();
+      await page
+        .locator('#steer-result.error', {
+          hasText:
+            'issues/2026-W47.yaml changed since the page showed it: look at it again and redo your change',
+        })
+        .waitFor({ timeout: 5000 });
+    } finally {
+      await page.unroute('**/api/issue');
+    }
+    expect(onDisk()).toBeNull();
+    expect(await itemTitles()).toContain(ANTWERP);
+  });
+
   it('works by keyboard on a 390 px screen, keeping focus on the story it moved', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     try {
@@ -196,9 +218,10 @@ describe.skipIf(!HAS_CHROMIUM)('steering the issue from the preview, in headless
     }
   });
 
-  it('logged no console errors but the refused subject', () => {
+  it('logged no console errors but the refused subject and the stale action', () => {
     expect(consoleErrors).toEqual([
       `Failed to load resource: the server responded with a status of 400 (Bad Request) (${preview.url}api/issue)`,
+      `Failed to load resource: the server responded with a status of 409 (Conflict) (${preview.url}api/issue)`,
     ]);
   });
 });
