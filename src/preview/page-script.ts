@@ -2,6 +2,8 @@
  * The preview page's script (inlined by page.ts). What the editor is looking at lives in the URL
  * (`view`, `width`, `week`), so a reload or a shared link shows the same thing; the test address
  * lives in localStorage. It talks only to its own server: GETs for content, JSON POSTs for actions.
+ * Steering (lead, order, drops, subject, preheader, intro) posts to /api/issue with the version
+ * of the issue file it showed, and the live reload shows the result.
  */
 export const PREVIEW_SCRIPT = `
 (() => {
@@ -16,6 +18,14 @@ export const PREVIEW_SCRIPT = `
   let width = parseWidth(params.get('width'));
   let state = null;
   let version = -1;
+  /** The issue file's version the next steering action is based on (the server refuses any other). */
+  let issueVersion = null;
+  let steering = false;
+  /** The steering control last used: focus stays on it (or its story) while the lists are redrawn. */
+  let focusKey = null;
+  /** What the text form was last filled with, so a refresh never overwrites what the editor is typing. */
+  const filled = { subject: '', preheader: '', intro: '' };
+  const TEXT_FIELDS = ['subject', 'preheader', 'intro'];
 
   function parseWidth(value) {
     const number = Math.round(Number(value));
@@ -85,6 +95,8 @@ export const PREVIEW_SCRIPT = `
 
   function render() {
     const manifest = state.manifest;
+    // Lists are rebuilt below: keep the keyboard on the control that was used (it follows a moved story).
+    const focused = (document.activeElement && document.activeElement.dataset && document.activeElement.dataset.steer) || focusKey;
     $('inbox-from').textContent = state.from;
     $('inbox-subject').textContent = manifest ? manifest.subject : '(no digest for this period)';
     $('inbox-preheader').textContent = manifest ? manifest.preheader : '';
@@ -107,7 +119,7 @@ export const PREVIEW_SCRIPT = `
 
     const items = manifest ? manifest.items : [];
     $('items-heading').textContent = 'Items (' + items.length + ')';
-    $('items').replaceChildren(...items.map((item) => {
+    $('items').replaceChildren(...items.map((item, index) => {
       const li = el('li');
       const title = el('div', 'item-title', item.title);
       if (item.summary === 'extracted') title.append(el('span', 'badge', 'extracted'));
@@ -119,8 +131,17 @@ export const PREVIEW_SCRIPT = `
       meta.append(inspect);
       li.append(title, meta);
       if (item.alsoReportedBy && item.alsoReportedBy.length > 0) li.append(el('div', 'meta', 'Also reported by: ' + item.alsoReportedBy.map((other) => other.source || other.file).join(', ')));
+      if (state.steering) li.append(storyControls(item, index, items));
       return li;
     }));
+    renderDropped();
+    fillIssueText(manifest);
+    if (focused) {
+      const again = [...document.querySelectorAll('[data-steer]')].find((node) => node.dataset.steer === focused);
+      // A story moved to an end has that arrow disabled: stay on the story.
+      const target = again && (again.disabled ? again.parentElement.querySelector('button:not(:disabled)') : again);
+      if (target) target.focus();
+    }
 
     const skipped = manifest ? manifest.skipped : [];
     $('skipped-heading').textContent = 'Skipped files (' + skipped.length + ')';
@@ -135,6 +156,111 @@ export const PREVIEW_SCRIPT = `
     if (state.error) {
       $('overlay-where').textContent = state.error.file ? state.error.file + (state.error.line ? ':' + state.error.line : '') : '';
       $('overlay-message').textContent = state.error.message;
+    }
+  }
+
+  function steerButton(text, label, key, action, disabled) {
+    const button = el('button', '', text);
+    button.type = 'button';
+    button.setAttribute('aria-label', label);
+    button.dataset.steer = key;
+    button.disabled = Boolean(disabled) || steering || Boolean(state.error);
+    button.addEventListener('click', () => {
+      focusKey = key;
+      void steer(action, $('steer-result'));
+    });
+    return button;
+  }
+
+  // Lead, up, down and drop for one story. The lead stays first: it moves only once unpinned.
+  function storyControls(item, index, items) {
+    const lead = state.steering.lead;
+    const isLead = item.file === lead;
+    const name = '"' + item.title + '"';
+    const box = el('div', 'steer');
+    box.setAttribute('role', 'group');
+    box.setAttribute('aria-label', 'Steer ' + name);
+    const pin = steerButton('Lead', 'Lead story: ' + name, 'lead:' + item.file, isLead ? { action: 'unpin' } : { action: 'pin', file: item.file });
+    pin.setAttribute('aria-pressed', String(isLead));
+    const first = lead && items[0] && items[0].file === lead ? 1 : 0;
+    box.append(
+      pin,
+      steerButton('↑', 'Move ' + name + ' up', 'up:' + item.file, { action: 'move', file: item.file, value: 'up' }, isLead || index <= first),
+      steerButton('↓', 'Move ' + name + ' down', 'down:' + item.file, { action: 'move', file: item.file, value: 'down' }, isLead || index === items.length - 1),
+      steerButton('Drop', 'Drop ' + name, 'drop:' + item.file, { action: 'drop', file: item.file }),
+    );
+    return box;
+  }
+
+  function renderDropped() {
+    const dropped = state.steering ? state.steering.dropped : [];
+    $('dropped-heading').hidden = dropped.length === 0;
+    $('dropped-heading').textContent = 'Dropped (' + dropped.length + ')';
+    $('dropped').replaceChildren(...dropped.map((file) => {
+      const li = el('li');
+      const restore = steerButton('Restore', 'Restore ' + file, 'restore:' + file, { action: 'restore', file });
+      restore.className = 'restore';
+      li.append(el('span', 'item-title', file), restore);
+      return li;
+    }));
+  }
+
+  // The form shows what the issue file sets; a field left empty uses the automatic text, shown as its placeholder.
+  function fillIssueText(manifest) {
+    const applied = manifest && manifest.issueFile ? manifest.issueFile.applied : {};
+    const automatic = { subject: manifest ? manifest.subject : '', preheader: manifest ? manifest.preheader : '', intro: '' };
+    for (const field of TEXT_FIELDS) {
+      const input = $('issue-' + field);
+      const value = applied[field] || '';
+      if (input.value === filled[field]) input.value = value;
+      filled[field] = value;
+      input.placeholder = applied[field] ? '' : automatic[field];
+      input.disabled = !state.steering || Boolean(state.error);
+    }
+  }
+
+  /** One steering action; a stale or refused one says why in one line, and the page shows the file as it is. */
+  async function steer(action, result) {
+    if (steering) return false;
+    steering = true;
+    result.textContent = 'Saving…';
+    result.classList.remove('error');
+    try {
+      const response = await fetch('/api/issue', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...action, base: issueVersion }) });
+      const body = await response.json();
+      if (!response.ok) {
+        result.textContent = body.error;
+        result.classList.add('error');
+        return false;
+      }
+      issueVersion = body.issueFileVersion;
+      result.textContent = body.written ? 'Saved to ' + state.issueFilePath : 'Nothing to change';
+      return true;
+    } catch (error) {
+      result.textContent = 'The preview did not answer: is it still running?';
+      result.classList.add('error');
+      return false;
+    } finally {
+      steering = false;
+      await refresh(true).catch(() => {});
+      focusKey = null;
+    }
+  }
+
+  async function saveIssueText() {
+    const result = $('issue-text-result');
+    const changed = TEXT_FIELDS.filter((field) => $('issue-' + field).value.trim() !== filled[field]);
+    if (changed.length === 0) {
+      result.textContent = 'Nothing to change';
+      result.classList.remove('error');
+      return;
+    }
+    // One field at a time, each based on the file the one before it wrote.
+    for (const field of changed) {
+      const input = $('issue-' + field);
+      if (!(await steer({ action: 'edit', field, value: input.value }, result))) return;
+      // The field now says what the file says: a later change to the file may refill it.
+      filled[field] = input.value;
     }
   }
 
@@ -245,10 +371,17 @@ export const PREVIEW_SCRIPT = `
     list.replaceChildren(...rows);
   }
 
-  async function refresh() {
-    state = await (await fetch('/api/state')).json();
+  /** Shows the current build; when always is set, also the build already shown (to redraw the controls after an action). */
+  async function refresh(always) {
+    const next = await (await fetch('/api/state')).json();
+    // Two refreshes can cross: never go back to an older build.
+    if (next.version < version || (!always && next.version === version)) return;
+    const sameBuild = next.version === version;
+    state = next;
     version = state.version;
+    issueVersion = state.issueFileVersion;
     render();
+    if (sameBuild) return;
     setView(view);
     await loadReports();
   }
@@ -290,6 +423,10 @@ export const PREVIEW_SCRIPT = `
     void chooseWeek(event.target.value);
   });
   $('width').addEventListener('change', (event) => setWidth(event.target.value, true));
+  $('issue-text').addEventListener('submit', (event) => {
+    event.preventDefault();
+    void saveIssueText();
+  });
   $('copy-html').addEventListener('click', () => void copy('HTML'));
   $('copy-text').addEventListener('click', () => void copy('text'));
 

@@ -1,3 +1,5 @@
+import { INTRO_MAX } from '../core/digest/issue-file.js';
+import { PREHEADER_MAX, SUBJECT_MAX } from '../core/digest/summarize.js';
 import { PREVIEW_SCRIPT } from './page-script.js';
 
 /**
@@ -21,8 +23,8 @@ header h1 { font-size:15px; margin:0 8px 0 0; }
 .tabs { display:flex; flex-wrap:wrap; gap:2px; background:var(--bg); padding:3px; border-radius:8px; max-width:100%; }
 .tabs button { border:0; background:transparent; padding:6px 10px; border-radius:6px; font:inherit; cursor:pointer; color:var(--muted); white-space:nowrap; }
 .tabs button[aria-pressed="true"] { background:#fff; color:var(--ink); box-shadow:0 1px 2px rgba(0,0,0,.08); }
-button:focus-visible, a:focus-visible, select:focus-visible, input:focus-visible, summary:focus-visible, #resize:focus-visible { outline:2px solid var(--accent); outline-offset:2px; }
-select, input { font:inherit; padding:6px 8px; border:1px solid var(--line); border-radius:6px; background:#fff; }
+button:focus-visible, a:focus-visible, select:focus-visible, input:focus-visible, textarea:focus-visible, summary:focus-visible, #resize:focus-visible { outline:2px solid var(--accent); outline-offset:2px; }
+select, input, textarea { font:inherit; padding:6px 8px; border:1px solid var(--line); border-radius:6px; background:#fff; }
 .send { display:flex; flex-wrap:wrap; gap:6px; align-items:center; margin-left:auto; max-width:100%; }
 .send input { min-width:0; width:220px; max-width:100%; }
 .send button { border:0; background:var(--accent); color:#fff; border-radius:6px; padding:7px 12px; font:inherit; font-weight:600; cursor:pointer; }
@@ -56,6 +58,22 @@ ul.list { list-style:none; margin:0; padding:0; display:flex; flex-direction:col
 .check.warning::before { content:'!'; color:var(--warn); }
 .check.error::before { content:'✕'; color:var(--err); }
 .reason { color:var(--err); font-size:12px; }
+.steer { display:flex; flex-wrap:wrap; gap:4px; margin-top:4px; }
+.steer button, .restore { flex:none; white-space:nowrap; border:1px solid var(--line); background:#fff; color:var(--ink); border-radius:6px; padding:3px 9px; min-width:32px; min-height:30px; font:inherit; font-size:12px; cursor:pointer; }
+.steer button[aria-pressed="true"] { background:var(--accent); border-color:var(--accent); color:#fff; }
+.steer button:disabled, .restore:disabled { opacity:.4; cursor:default; }
+#dropped-heading { font-size:12px; color:var(--muted); margin:12px 0 6px; }
+#dropped li { display:flex; gap:8px; align-items:center; justify-content:space-between; }
+#dropped .item-title { min-width:0; }
+.issue-text { display:flex; flex-direction:column; gap:6px; margin:0 0 10px; }
+.issue-text label { display:flex; flex-direction:column; gap:2px; font-size:12px; color:var(--muted); }
+.issue-text input, .issue-text textarea { width:100%; color:var(--ink); }
+.issue-text textarea { resize:vertical; min-height:64px; }
+.issue-text .actions { display:flex; flex-wrap:wrap; gap:8px; align-items:center; }
+.issue-text button { border:0; background:var(--accent); color:#fff; border-radius:6px; padding:6px 12px; font:inherit; font-weight:600; cursor:pointer; }
+.steer-result { font-size:12px; margin:0 0 8px; }
+.steer-result:empty { display:none; }
+.steer-result.error { color:var(--err); }
 details summary { cursor:pointer; }
 details > div { font-size:12px; margin:4px 0 0 14px; }
 .score { font-size:22px; font-weight:700; }
@@ -113,10 +131,24 @@ details > div { font-size:12px; margin:4px 0 0 14px; }
   </div>
   <aside>
     <section class="panel"><h2>Checks</h2><ul class="list" id="checks"></ul></section>
-    <section class="panel"><h2>Issue file</h2><ul class="list" id="issue-file"></ul></section>
+    <section class="panel"><h2>Issue file</h2>
+      <form class="issue-text" id="issue-text">
+        <label>Subject <input id="issue-subject" type="text" autocomplete="off"></label>
+        <label>Preheader <input id="issue-preheader" type="text" autocomplete="off"></label>
+        <label>Intro (Markdown) <textarea id="issue-intro" rows="3"></textarea></label>
+        <div class="actions"><button type="submit">Save</button><span class="steer-result" id="issue-text-result" role="status"></span></div>
+        <p class="meta">Leave a field empty for the automatic one. Subject up to ${SUBJECT_MAX} characters, preheader ${PREHEADER_MAX}, intro ${INTRO_MAX.toLocaleString('en')}.</p>
+      </form>
+      <ul class="list" id="issue-file"></ul>
+    </section>
+    <section class="panel"><h2 id="items-heading">Items</h2>
+      <p class="steer-result" id="steer-result" role="status"></p>
+      <ul class="list" id="items"></ul>
+      <h3 id="dropped-heading" hidden>Dropped</h3>
+      <ul class="list" id="dropped"></ul>
+    </section>
     <section class="panel" id="compatibility-panel"><h2>Email clients</h2><div id="compatibility"></div></section>
     <section class="panel" id="spam-panel"><h2>Spam score</h2><div id="spam"></div></section>
-    <section class="panel"><h2 id="items-heading">Items</h2><ul class="list" id="items"></ul></section>
     <section class="panel"><h2 id="skipped-heading">Skipped files</h2><ul class="list" id="skipped"></ul></section>
   </aside>
 </main>

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { StaleIssueFileError } from '../core/digest/steer-actions.js';
 import { DigestError } from '../core/errors.js';
 import { PREVIEW_PAGE } from './page.js';
 import type { PreviewSession } from './session.js';
@@ -14,6 +15,17 @@ export interface PreviewServer {
 }
 
 const MAX_BODY_BYTES = 16 * 1024;
+
+/** A request this server will not act on, with the HTTP status that says why. */
+class RefusedRequest extends DigestError {
+  override name = 'RefusedRequest';
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 const PAGE_HEADERS = {
   'cache-control': 'no-store',
   'x-content-type-options': 'nosniff',
@@ -23,8 +35,9 @@ const PAGE_HEADERS = {
 /**
  * The preview's HTTP server. It serves a fixed set of routes and never a path from the request
  * (a briefing's source only by the name of a file of the current build, see readBriefingFile),
- * answers only to its own host name (no DNS rebinding), and takes actions (send test, week) only
- * from its own page (same-origin JSON POSTs). Downloads are the same read-only content as the
+ * answers only to its own host name (no DNS rebinding), and takes actions (send test, week,
+ * steering the issue file) only from its own page (same-origin JSON POSTs: 403 from another
+ * origin, 415 for anything but JSON). Downloads are the same read-only content as the
  * frame and the plain-text view, sent as attachments.
  */
 export async function startPreviewServer(
@@ -38,7 +51,7 @@ export async function startPreviewServer(
     handle(request, response).catch((error: unknown) => {
       const message =
         error instanceof DigestError ? error.message : `unexpected error: ${(error as Error).message}`;
-      if (!response.headersSent) json(response, error instanceof DigestError ? 400 : 500, { error: message });
+      if (!response.headersSent) json(response, statusOf(error), { error: message });
       else response.end();
     });
   });
@@ -138,6 +151,11 @@ export async function startPreviewServer(
         json(response, 200, await options.sendTest(address));
         return;
       }
+      case 'POST /api/issue': {
+        // Answered once the issue file is written and the page's next build is ready.
+        json(response, 200, await session.steer(await readJson(request)));
+        return;
+      }
       case 'POST /api/week': {
         const { week } = await readJson(request);
         await session.setWeek(String(week));
@@ -152,17 +170,15 @@ export async function startPreviewServer(
   async function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {
     // Only the preview page itself may act: a JSON body (a cross-site form cannot send one) from our own origin.
     const origin = request.headers.origin;
-    if (
-      !request.headers['content-type']?.startsWith('application/json') ||
-      (origin && !allowedHosts.has(origin.replace(/^https?:\/\//, '')))
-    ) {
-      throw new DigestError('this action is only available from the preview page');
-    }
+    if (origin && !allowedHosts.has(origin.replace(/^https?:\/\//, '')))
+      throw new RefusedRequest(403, 'this action is only available from the preview page');
+    if (!request.headers['content-type']?.startsWith('application/json'))
+      throw new RefusedRequest(415, 'this action takes JSON: use the preview page');
     let size = 0;
     const chunks: Buffer[] = [];
     for await (const chunk of request) {
       size += (chunk as Buffer).length;
-      if (size > MAX_BODY_BYTES) throw new DigestError('request too large');
+      if (size > MAX_BODY_BYTES) throw new RefusedRequest(413, 'request too large');
       chunks.push(chunk as Buffer);
     }
     try {
@@ -202,6 +218,12 @@ export async function startPreviewServer(
       await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
     },
   };
+}
+
+function statusOf(error: unknown): number {
+  if (error instanceof RefusedRequest) return error.status;
+  if (error instanceof StaleIssueFileError) return 409;
+  return error instanceof DigestError ? 400 : 500;
 }
 
 function json(response: ServerResponse, status: number, value: unknown): void {

@@ -4,12 +4,27 @@ import { BUNDLED_TEMPLATES, loadTemplates } from '../adapters/templates-fs.js';
 import { createMessageFactory, type IssueContent } from '../core/delivery/message-template.js';
 import { type InspectedBriefing, inspectBriefing } from '../core/digest/inspect.js';
 import type { PeriodRequest } from '../core/digest/period.js';
+import {
+  type IssueFileStore,
+  issueFileVersion,
+  readSteerAction,
+  type ShownIssue,
+  StaleIssueFileError,
+  SteerError,
+} from '../core/digest/steer-actions.js';
 import { DigestError, TemplateError } from '../core/errors.js';
 import type { DigestManifest } from '../core/render/build.js';
 import { compileTemplates } from '../core/render/render.js';
 import type { BriefingSource, ListedFile, SourceFile } from '../core/types.js';
 import { messageContext, type Settings } from '../settings/settings.js';
-import { buildFromSettings, issueOf, listS3Source, sourceFor } from '../workflows/local-build.js';
+import {
+  buildFromSettings,
+  issueFileStoreFor,
+  issueOf,
+  listS3Source,
+  sourceFor,
+} from '../workflows/local-build.js';
+import { shownIssueOf, steerIssueFile } from '../workflows/steer-issue.js';
 import { type BriefingFile, readBriefingFile } from './briefing-file.js';
 import { type Check, digestChecks } from './checks.js';
 import { type BuildReports, BuildReportsRunner, contentKey, type ReportInput } from './reports.js';
@@ -29,6 +44,10 @@ export interface PreviewState {
   manifest: DigestManifest | null;
   /** The issue file this week reads (`issues/<issueId>.yaml`, in the source), whether or not it exists yet. */
   issueFilePath: string | null;
+  /** The version of that file this build read (see issueFileVersion): a steering action names it. */
+  issueFileVersion: string | null;
+  /** What the page's steering controls act on: the stories in order, the lead, the dropped files. */
+  steering: ShownIssue | null;
   text: string | null;
   checks: Check[];
   error: { message: string; file: string | null; line: number | null } | null;
@@ -62,6 +81,9 @@ export class PreviewSession {
   private sourceSignature = '';
   /** The files of the last build: what the preview may show, and nothing else. */
   private files: SourceFile[] = [];
+  /** Steering actions, one at a time: each reads the file the one before it wrote. */
+  private steering: Promise<unknown> = Promise.resolve();
+  private issueFiles: Promise<IssueFileStore> | undefined;
   readonly reports: BuildReportsRunner;
 
   constructor(
@@ -84,6 +106,8 @@ export class PreviewSession {
       from: settings.from,
       manifest: null,
       issueFilePath: null,
+      issueFileVersion: null,
+      steering: null,
       text: null,
       checks: [],
       error: null,
@@ -123,6 +147,50 @@ export class PreviewSession {
       throw new DigestError(`"${week}" is not an ISO week such as 2026-W47`);
     if (week === this.state.week && !this.state.error) return;
     this.state.week = week;
+    await this.rebuild();
+  }
+
+  /**
+   * Carries out a steering action from the page (`{ action, file?, field?, value?, base }`) on
+   * this week's issue file, then rebuilds at once so every open page shows it. An action based on
+   * a file that has changed since (`base` is not its version) is refused with a
+   * StaleIssueFileError, after a rebuild that shows the file as it is now. Returns the version
+   * of the file written, the `base` of the page's next action.
+   */
+  async steer(body: Record<string, unknown>): Promise<{ written: boolean; issueFileVersion: string }> {
+    const action = readSteerAction(body);
+    if (typeof body.base !== 'string')
+      throw new SteerError('the page did not say which version of the issue file it showed: reload it');
+    const base = body.base;
+    const run = this.steering.then(() => this.steerNow(action, base));
+    this.steering = run.catch(() => {});
+    return run;
+  }
+
+  private async steerNow(
+    action: ReturnType<typeof readSteerAction>,
+    base: string,
+  ): Promise<{ written: boolean; issueFileVersion: string }> {
+    const { steering, error } = this.state;
+    if (error || !steering)
+      throw new SteerError('this week did not build, so it cannot be steered: fix what the page shows first');
+    this.issueFiles ??= issueFileStoreFor(this.settings);
+    try {
+      const result = await steerIssueFile(await this.issueFiles, { issue: steering, base, action });
+      if (result.written) await this.rebuildNow();
+      return { written: result.written, issueFileVersion: result.version };
+    } catch (failure) {
+      if (failure instanceof StaleIssueFileError) await this.rebuildNow();
+      throw failure;
+    }
+  }
+
+  /**
+   * Builds from what the source holds now. A build already running may have read the files
+   * before they changed: wait for it, then build again.
+   */
+  private async rebuildNow(): Promise<void> {
+    while (this.building) await this.building;
     await this.rebuild();
   }
 
@@ -205,6 +273,10 @@ export class PreviewSession {
         weeks: isoWeeks(result.dates, this.settings.timeZone),
         manifest: result.manifest,
         issueFilePath: result.issueFile?.path ?? null,
+        issueFileVersion: result.issueFile
+          ? issueFileVersion(result.issueFile.path, result.issueFile.text)
+          : null,
+        steering: result.issueFile ? shownIssueOf(result.manifest, result.issueFile.path) : null,
         text: result.output?.text ?? null,
         checks: result.output
           ? digestChecks({

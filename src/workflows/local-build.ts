@@ -1,6 +1,8 @@
 import { folderSource } from '../adapters/fs-source.js';
+import { folderIssueFileStore } from '../adapters/issue-file-store.js';
 import type { IssueContent } from '../core/delivery/message-template.js';
 import type { PeriodRequest } from '../core/digest/period.js';
+import type { IssueFileStore } from '../core/digest/steer-actions.js';
 import { UsageError } from '../core/errors.js';
 import { type BuildResult, buildDigest } from '../core/render/build.js';
 import type { CompiledTemplates } from '../core/render/render.js';
@@ -51,6 +53,14 @@ export async function sourceFor(settings: Settings): Promise<BriefingSource> {
   const s3 = await s3Settings(settings);
   if (s3) return s3.adapter.s3Source(s3.location, s3.options);
   return folderSource(settings.source, { maxBytes: settings.maxBriefingBytes });
+}
+
+/** Where the settings' issue files are kept: beside the briefings, in their folder or S3 prefix. */
+export async function issueFileStoreFor(settings: Settings): Promise<IssueFileStore> {
+  const s3 = await s3Settings(settings);
+  if (!s3) return folderIssueFileStore(settings.source);
+  const { s3IssueFileStore } = await import('../adapters/issue-file-s3.js');
+  return s3IssueFileStore(s3.location, s3.adapter.createS3Client(s3.options.endpoint));
 }
 
 /** The S3 source's objects without their content (for noticing changes cheaply); undefined for folders. */

@@ -123,7 +123,7 @@ describe('digest preview: reports, downloads and link checks', () => {
       headers: { 'content-type': 'application/json', origin: 'http://attacker.example' },
       body: JSON.stringify({ week: '2020-W10' }),
     });
-    expect(response.status).toBe(400);
+    expect(response.status).toBe(403);
     expect((await state()).week).toBe('latest');
   });
 });

@@ -154,21 +154,34 @@ function describe(value: unknown): string {
  * the editor's comments, key order and keys this version does not know stay as they were, keys
  * set to `undefined` are removed, and the rest is replaced. Without it (or when the current text
  * is not a YAML mapping) it writes a new file, keys in the order of `ISSUE_FILE_KEYS`.
+ * `keys` limits the edit to those keys: the others stay exactly as written, even values this
+ * version could not use (the preview writes only what its action changed).
  *
  * @example
  * formatIssueFile({ lead: 'b.md' }, '# week 47\nlead: a.md  # the mine story\nmaxItems: 8\n')
  * // '# week 47\nlead: b.md # the mine story\nmaxItems: 8\n'
  */
-export function formatIssueFile(settings: IssueFileSettings, current?: string): string {
+export function formatIssueFile(
+  settings: IssueFileSettings,
+  current?: string,
+  keys: readonly (keyof IssueFileSettings)[] = ISSUE_FILE_KEYS,
+): string {
   const existing = current === undefined ? undefined : parseDocument(current, { uniqueKeys: true });
   const editable = existing && existing.errors.length === 0 && isMap(existing.contents);
   const document = editable ? existing : new Document({});
-  for (const key of ISSUE_FILE_KEYS) {
+  // A file of comments only has no mapping to edit: its comments stay, above the new keys.
+  if (existing?.errors.length === 0 && existing.contents === null)
+    document.commentBefore = existing.commentBefore;
+  for (const key of ISSUE_FILE_KEYS.filter((candidate) => keys.includes(candidate))) {
     const value = settings[key];
     if (value === undefined) document.delete(key);
     else if (document.get(key) !== value) document.set(key, value);
   }
-  return document.toString({ lineWidth: 0 });
+  const text = document.toString({ lineWidth: 0, flowCollectionPadding: false });
+  // With every key gone the mapping prints as `{}`: an editor expects an empty file (or its comments).
+  return isMap(document.contents) && document.contents.items.length === 0
+    ? text.replace(/^\{\}\n\n?/m, '').replace(/\n\n+$/, '\n')
+    : text;
 }
 
 /** What the issue file asks, resolved to the issue's own briefing files. */
@@ -220,7 +233,7 @@ export function steerIssue(
   const { settings } = file;
   const warnings = [...file.warnings];
   const resolve = (key: 'lead' | 'order' | 'drop', name: string): string | undefined => {
-    const found = resolveName(name, issue.briefings);
+    const found = resolveBriefingName(name, issue.briefings);
     if (found) return found;
     const skipped = issue.skipped.find((entry) => entry.file === name || baseName(entry.file) === name);
     const guess = closestName(name, issue.briefings);
@@ -254,7 +267,11 @@ export function steerIssue(
   };
 }
 
-function resolveName(name: string, files: readonly string[]): string | undefined {
+/**
+ * The briefing file a name in an issue file stands for: the file as the source names it, or a
+ * base name only one of `files` has; undefined when it names none (or several).
+ */
+export function resolveBriefingName(name: string, files: readonly string[]): string | undefined {
   const plain = name.replace(/^\.\//, '');
   if (files.includes(plain)) return plain;
   const byBaseName = files.filter((candidate) => baseName(candidate) === plain);
