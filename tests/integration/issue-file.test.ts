@@ -124,6 +124,15 @@ describe('digest inspect on an issue file', () => {
     );
   });
 
+  it('says no build reads an issue file whose name is no issue id', async () => {
+    const source = folderWith({ ...BRIEFINGS, 'issues/week-47.yml': 'lead: 2026-11-16-tin.md\n' });
+    const run = await runDigest(['inspect', join(source, 'issues', 'week-47.yml')]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(
+      '    - issues/week-47.yml: no build reads it: an issue file is named after its issue, such as issues/2026-W47.yaml (or issues/2026-11-16_2026-11-22.yaml for --since/--until)\n',
+    );
+  });
+
   it('lists an issue file of a folder as an issue file, not as a briefing', async () => {
     const source = folderWith({ ...BRIEFINGS, 'issues/2026-W47.yaml': ISSUE_FILE });
     const run = await runDigest(['inspect', '--json', source]);

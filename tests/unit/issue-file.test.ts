@@ -5,6 +5,7 @@ import {
   type IssueFileSettings,
   parseIssueFile,
   steerIssue,
+  unreadIssueFiles,
 } from '../../src/core/digest/issue-file.js';
 import { type BuildSettings, buildDigest } from '../../src/core/render/build.js';
 import { compileTemplates } from '../../src/core/render/render.js';
@@ -134,7 +135,80 @@ describe('reading an issue file', () => {
     const file = parseIssueFile(PATH, `subject: ${'word '.repeat(30)}\npreheader: "a\\nb"\n`);
     expect([...(file.settings.subject ?? '')].length).toBeLessThanOrEqual(78);
     expect(file.settings.preheader).toBe('a b');
-    expect(file.warnings).toEqual([`${PATH}: "subject" is over 78 characters: it is cut; shorten it`]);
+    expect(file.warnings).toEqual([
+      `${PATH}: "subject" is over 78 characters: it is cut; shorten it`,
+      `${PATH}: "preheader" is written on several lines: they are joined into one; write it on one line`,
+    ]);
+  });
+});
+
+describe('an issue file that cannot be used as written', () => {
+  it('reads a document that expands without bound as one warning, not a crash', () => {
+    const levels = Array.from({ length: 10 }, (_, level) =>
+      level === 0
+        ? 'a0: &a0 [x, x, x, x, x, x, x, x, x, x]'
+        : `a${level}: &a${level} [${Array(10)
+            .fill(`*a${level - 1}`)
+            .join(', ')}]`,
+    );
+    const file = parseIssueFile(PATH, `${levels.join('\n')}\norder: *a9\n`);
+    expect(file.settings).toEqual({});
+    expect(file.warnings).toEqual([
+      expect.stringMatching(
+        /^issues\/2026-W47\.yaml: could not be read \(.+\): fix it; this build ran without it$/,
+      ),
+    ]);
+  });
+
+  it('names binary data and dates as what they are', () => {
+    const file = parseIssueFile(PATH, 'intro: !!binary aGVsbG8=\nsubject: 2026-11-18\n');
+    expect(file.warnings).toContain(
+      'issues/2026-W47.yaml: "intro" must be text (Markdown) (got binary data): it is ignored',
+    );
+  });
+
+  it('joins a subject written on several lines into one, and says so', () => {
+    const file = parseIssueFile(PATH, 'subject: "Copper slips\\nBcc: someone@example.com"\n');
+    expect(file.settings.subject).toBe('Copper slips Bcc: someone@example.com');
+    expect(file.warnings).toEqual([
+      'issues/2026-W47.yaml: "subject" is written on several lines: they are joined into one; write it on one line',
+    ]);
+  });
+});
+
+describe('issue files that no build of the period reads', () => {
+  const week47 = { issueId: '2026-W47', kind: 'week' as const, weeks: [] };
+  const range = { issueId: '2026-11-16_2026-11-22', kind: 'range' as const, weeks: ['2026-W47'] };
+
+  it.each([['issues/2026-w47.yaml'], ['issues/2026-W47.yml']])(
+    'says %s is not read, and what the file must be called',
+    (name) => {
+      expect(unreadIssueFiles([name, 'issues/2026-W46.yaml', PATH], week47)).toEqual([
+        {
+          file: name,
+          warning: `${name}: not read: the issue file of 2026-W47 is named issues/2026-W47.yaml; rename it`,
+        },
+      ]);
+    },
+  );
+
+  it('tells a build of dates that the week it covers has an issue file only --week reads', () => {
+    expect(unreadIssueFiles([PATH, 'issues/2026-W46.yaml', 'issues/README.txt'], range)).toEqual([
+      {
+        file: PATH,
+        warning: `${PATH}: not read: this build's period is 2026-11-16_2026-11-22, not a week; build with --week 2026-W47 to use it`,
+      },
+    ]);
+  });
+
+  it('reports it in the manifest of a build, which otherwise runs as without one', async () => {
+    const result = await build([...week(), sourceFile('issues/2026-w47.yaml', 'lead: 2026-11-16-tin.md\n')]);
+    expect(files(result)[0]).toBe('2026-11-20-lithium.md');
+    expect(result.manifest.issueFile?.path).toBe('issues/2026-w47.yaml');
+    expect(result.manifest.issueFile?.warnings).toEqual([
+      'issues/2026-w47.yaml: not read: the issue file of 2026-W47 is named issues/2026-W47.yaml; rename it',
+    ]);
+    expect(result.issueFile).toEqual({ path: PATH, text: null });
   });
 });
 

@@ -82,9 +82,19 @@ export function inspectIssueFile(
 ): InspectedIssueFile {
   const issueId = (file.name.split('/').at(-1) ?? file.name).replace(/\.ya?ml$/i, '');
   const { file: issueFile } = readIssueFile(file.name, file.bytes);
-  const warnings = context.briefings
+  const steered = context.briefings
     ? steerIssue(issueFile, { issueId, briefings: context.briefings, skipped: [], scope: context.scope })
         .warnings
     : issueFile.warnings;
+  // A build reads only `issues/<issueId>.yaml`, its issue id exactly: say so of any other name.
+  const named = /^(?:\d{4}-W\d{2}|\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2})\.yaml$/.test(
+    file.name.split('/').at(-1) ?? '',
+  );
+  const warnings = named
+    ? steered
+    : [
+        `${file.name}: no build reads it: an issue file is named after its issue, such as issues/2026-W47.yaml (or issues/2026-11-16_2026-11-22.yaml for --since/--until)`,
+        ...steered,
+      ];
   return { file: file.name, ok: true, kind: 'issue file', issueId, settings: issueFile.settings, warnings };
 }

@@ -95,7 +95,19 @@ export function parseIssueFile(path: string, source: string): IssueFile {
       ],
     };
   }
-  const value: unknown = document.toJS();
+  let value: unknown;
+  try {
+    value = document.toJS();
+  } catch (error) {
+    // `yaml` refuses documents that expand without bound (aliases of aliases): a warning, not a crash.
+    return {
+      path,
+      settings: {},
+      warnings: [
+        `${path}: could not be read (${(error as Error).message}): fix it; this build ran without it`,
+      ],
+    };
+  }
   if (value === null || value === undefined) return { path, settings: {}, warnings };
   if (typeof value !== 'object' || Array.isArray(value)) {
     return {
@@ -131,6 +143,10 @@ export function parseIssueFile(path: string, source: string): IssueFile {
     if (typeof value !== 'string') continue;
     // Subjects and preheaders are header-like: one line, single spaces.
     const written = key === 'intro' ? value : value.replace(/\s+/g, ' ');
+    if (key !== 'intro' && /[\r\n\u2028\u2029]/.test(value))
+      warnings.push(
+        `${path}: "${key}" is written on several lines: they are joined into one; write it on one line`,
+      );
     if (characterCount(written) > limits[key]) {
       warnings.push(`${path}: "${key}" is over ${limits[key]} characters: it is cut; shorten it`);
       settings[key] = truncateAtWord(written, limits[key]);
@@ -145,6 +161,8 @@ function isIssueFileKey(key: string): key is keyof IssueFileSettings {
 
 function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
+  if (value instanceof Uint8Array) return 'binary data';
+  if (value instanceof Date) return 'a date';
   if (typeof value === 'object' && value !== null) return 'a mapping';
   return JSON.stringify(value);
 }
@@ -324,6 +342,43 @@ export function issueFileRecord(file: IssueFile, steering: Steering): IssueFileR
     },
     warnings: steering.warnings,
   };
+}
+
+/**
+ * Files in `issues/` that look meant for this period but that no build of it reads, each with
+ * the one-line warning to give: a name that differs only in case or in `.yml`, or, for a period of
+ * dates, the issue file of a week it covers (which only `--week` reads).
+ *
+ * @example
+ * unreadIssueFiles(['issues/2026-w47.yaml'], { issueId: '2026-W47', weeks: ['2026-W47'] })
+ * // [{ file: 'issues/2026-w47.yaml',
+ * //    warning: 'issues/2026-w47.yaml: not read: the issue file of 2026-W47 is named issues/2026-W47.yaml; rename it' }]
+ */
+export function unreadIssueFiles(
+  listed: readonly string[],
+  period: { issueId: string; kind: 'week' | 'range'; weeks: readonly string[] },
+): { file: string; warning: string }[] {
+  const expected = issueFilePath(period.issueId);
+  const loosely = (name: string) => name.toLowerCase().replace(/\.yml$/, '.yaml');
+  const warnings: { file: string; warning: string }[] = [];
+  for (const name of listed) {
+    if (!isInIssuesFolder(name) || name === expected) continue;
+    if (loosely(name) === loosely(expected)) {
+      warnings.push({
+        file: name,
+        warning: `${name}: not read: the issue file of ${period.issueId} is named ${expected}; rename it`,
+      });
+      continue;
+    }
+    if (period.kind !== 'range') continue;
+    const week = period.weeks.find((id) => loosely(name) === loosely(issueFilePath(id)));
+    if (week)
+      warnings.push({
+        file: name,
+        warning: `${name}: not read: this build's period is ${period.issueId}, not a week; build with --week ${week} to use it`,
+      });
+  }
+  return warnings;
 }
 
 /** The reason a dropped briefing is listed with in `skipped`. */

@@ -106,6 +106,23 @@ export function weekNumberOf(period: Period): number | undefined {
 }
 
 /**
+ * The ISO weeks a period has days in (at most `limit`), e.g. `['2026-W47']` for 16–22 November.
+ *
+ * @example
+ * isoWeeksOf(resolvePeriod({ kind: 'range', since: '2026-11-16', until: '2026-11-22' }, context)) // ['2026-W47']
+ */
+export function isoWeeksOf(period: Period, limit = 60): string[] {
+  const weeks: string[] = [];
+  let day = DateTime.fromJSDate(period.start, { zone: period.timeZone }).startOf('week');
+  const end = DateTime.fromJSDate(period.end, { zone: period.timeZone });
+  while (day < end && weeks.length < limit) {
+    weeks.push(`${day.weekYear}-W${String(day.weekNumber).padStart(2, '0')}`);
+    day = day.plus({ weeks: 1 });
+  }
+  return weeks;
+}
+
+/**
  * The ISO week that ended most recently: what a Monday-morning run sends.
  *
  * @example

@@ -9,8 +9,9 @@ import {
   issueFileRecord,
   readIssueFile,
   steerIssue,
+  unreadIssueFiles,
 } from '../digest/issue-file.js';
-import { type PeriodRequest, resolvePeriod } from '../digest/period.js';
+import { isoWeeksOf, type PeriodRequest, resolvePeriod } from '../digest/period.js';
 import { listedDate, planReading } from '../digest/prefilter.js';
 import { selectBriefings } from '../digest/select.js';
 import { DEFAULT_MAX_ITEMS, summarize } from '../digest/summarize.js';
@@ -237,7 +238,20 @@ async function readIssueFileOf(
   if (period.kind === 'all') return { path: null, text: null, file: null };
   const path = issueFilePath(period.id);
   const entry = listed.find((file) => file.name === path);
-  if (!entry) return { path, text: null, file: null };
+  if (!entry) {
+    // Not silent about a file that was surely meant for this issue: it is reported, unread.
+    const unread = unreadIssueFiles(
+      listed.map((file) => file.name),
+      { issueId: period.id, kind: period.kind, weeks: period.kind === 'range' ? isoWeeksOf(period) : [] },
+    );
+    const [first] = unread;
+    if (!first) return { path, text: null, file: null };
+    return {
+      path,
+      text: null,
+      file: { path: first.file, settings: {}, warnings: unread.map((entry) => entry.warning) },
+    };
+  }
   for await (const file of files.read([entry])) return { path, ...readIssueFile(path, file.bytes) };
   return { path, text: null, file: null };
 }
