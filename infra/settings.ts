@@ -48,7 +48,8 @@ const schema = z.object({
   /**
    * `required`: every issue is built as a draft and goes out only once someone approves it;
    * `auto`: it goes out at once, or, with `approvalWindowHours`, when the window ends unless
-   * someone holds it. Editors get a `[Draft]` copy with an approve link either way.
+   * someone holds it. Editors get a `[Draft]` copy with an approve link whenever the issue waits
+   * (`required`, or `auto` with a window); with `auto` and no window nobody waits and none is sent.
    */
   approval: z.enum(['required', 'auto'], { error: 'approval must be required or auto' }).default('auto'),
   approvalWindowHours: z.coerce

@@ -44,6 +44,9 @@ export async function readLocalBuild(folder: string): Promise<LocalBuild> {
   };
 }
 
+/** An `approval.json` that is not one: `digest send` refuses it; approve and hold replace it. */
+export class DamagedApprovalError extends DigestError {}
+
 /** The approval on file, or undefined; a damaged file is reported, never taken as an approval. */
 export async function readLocalApproval(folder: string): Promise<LocalApproval | undefined> {
   const path = join(folder, APPROVAL_FILE);
@@ -66,7 +69,9 @@ export async function readLocalApproval(folder: string): Promise<LocalApproval |
   } catch {
     // Reported below, the same as a file of the wrong shape.
   }
-  throw new DigestError(`${path} is damaged: run "digest approve" or "digest hold" again to replace it`);
+  throw new DamagedApprovalError(
+    `${path} is damaged: run "digest approve --digest ${folder}" (or "digest hold --digest ${folder}") to replace it`,
+  );
 }
 
 export async function writeLocalApproval(folder: string, record: LocalApproval): Promise<void> {

@@ -38,8 +38,11 @@ type ArchiveStep =
 /** Loads the built issue, opens the stores, and sends (or test-sends, or counts). */
 export async function runSend(settings: Settings, signal?: AbortSignal): Promise<SendRun> {
   const issue = await loadIssue(settings);
-  // A draft, or a held build, is refused before anything opens; a test or a dry run still works.
-  if (!settings.test && !settings.dryRun) await assertSendable(settings.digest);
+  // A draft, or a held build, is refused before anything opens; a test or a dry run still works,
+  // and a dry run says what the real send would say.
+  let approvalNote: string | undefined;
+  if (settings.dryRun) approvalNote = await approvalRefusal(settings.digest);
+  else if (!settings.test) await assertSendable(settings.digest);
   if (settings.test) {
     const { report } = await sendTestMessage(settings, issue, settings.test);
     return { report, incomplete: false };
@@ -113,6 +116,7 @@ export async function runSend(settings: Settings, signal?: AbortSignal): Promise
       developmentSecret: !settings.unsubscribeSecret,
       archive,
       archiveFolder: settings.archive,
+      approvalNote,
     });
     return {
       report,
@@ -196,6 +200,19 @@ interface ReportContext {
   developmentSecret: boolean;
   archive: ArchiveStep;
   archiveFolder: string;
+  /** Why a real send would refuse this build (a dry run of a draft or a held build). */
+  approvalNote: string | undefined;
+}
+
+/** The line a real send would refuse this build with, or undefined when it may go. */
+async function approvalRefusal(folder: string): Promise<string | undefined> {
+  try {
+    await assertSendable(folder);
+    return undefined;
+  } catch (error) {
+    if (error instanceof DigestError) return error.message;
+    throw error;
+  }
 }
 
 function formatSendReport(summary: DeliverySummary, context: ReportContext): string {
@@ -212,6 +229,7 @@ function formatSendReport(summary: DeliverySummary, context: ReportContext): str
     );
   } else if (summary.dryRun) {
     lines.push(`Dry run for ${summary.issueId} through ${context.outboxLabel}: nothing was sent.`);
+    if (context.approvalNote) lines.push(`  a real send refuses it: ${context.approvalNote}`);
   } else if (
     summary.sent === 0 &&
     summary.active > 0 &&

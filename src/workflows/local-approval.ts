@@ -1,4 +1,9 @@
-import { readLocalApproval, readLocalBuild, writeLocalApproval } from '../adapters/approval-fs.js';
+import {
+  DamagedApprovalError,
+  readLocalApproval,
+  readLocalBuild,
+  writeLocalApproval,
+} from '../adapters/approval-fs.js';
 import { checkLocalApproval, utcMinute } from '../core/delivery/approval.js';
 import { DigestError, UsageError } from '../core/errors.js';
 
@@ -76,7 +81,11 @@ export async function holdLocalBuild(
 /** The build in `folder`, its approval record, and whether that record is about this very build. */
 async function buildAndApproval(folder: string, issueId: string | undefined) {
   const build = await readBuild(folder, issueId);
-  const record = await readLocalApproval(folder);
+  // Approving or holding writes a new record: a damaged one is simply replaced.
+  const record = await readLocalApproval(folder).catch((error: unknown) => {
+    if (error instanceof DamagedApprovalError) return undefined;
+    throw error;
+  });
   const current = record?.issueId === build.issueId && record.content === build.content;
   return { build, record, current };
 }

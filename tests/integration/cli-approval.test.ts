@@ -92,9 +92,24 @@ describe('approval of a local build', () => {
     ]);
     expect(dry.code).toBe(0);
     expect(dry.stdout).toMatch(/would send\s+2/);
+    // The dry run says what the real send would answer.
+    expect(dry.stdout).toContain(
+      `  a real send refuses it: ${digest}/ is a draft waiting for approval: run "digest approve --digest ${digest}" first`,
+    );
     const test = await runDigest(['send', '--digest', digest, '--test', 'editor@example.org']);
     expect(test.code).toBe(0);
     expect(test.stdout).toContain('Test message for 2026-W47 sent to e***@example.org');
+  });
+
+  it('replaces a damaged approval.json on approve, which digest send refused', async () => {
+    const digest = draftDigest();
+    writeFileSync(join(digest, 'approval.json'), '{');
+    const send = await runDigest(['send', '--digest', digest, '--subscribers', subscriberList(1)]);
+    expect(send.code).toBe(1);
+    expect(send.stderr).toContain(`approval.json is damaged: run "digest approve --digest ${digest}"`);
+    const approve = await runDigest(['approve', '--digest', digest]);
+    expect(approve.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(digest, 'approval.json'), 'utf8')).status).toBe('approved');
   });
 
   it('does not let an approval carry over to the same folder built again', async () => {

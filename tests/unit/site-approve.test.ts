@@ -43,6 +43,16 @@ const token = (overrides: Partial<{ list: string; issueId: string; expiresAt: Da
 const request = (method: string, path: string, t: string) => ({ method, path, query: { t }, body: '' });
 
 describe('the approve link', () => {
+  it('answers HEAD like GET, without a body, and approves nothing', async () => {
+    const { ports, issues, started } = approvalSite();
+    const before = await issues.get('2026-W47');
+    const page = await handleSiteRequest(request('HEAD', '/approve', token()), ports);
+    expect(page.status).toBe(200);
+    expect(page.body).toBe('');
+    expect(await issues.get('2026-W47')).toEqual(before);
+    expect(started).toEqual([]);
+  });
+
   it('shows the issue, a link to the draft and an Approve button, and changes nothing', async () => {
     const { ports, issues, started } = approvalSite();
     const before = await issues.get('2026-W47');
