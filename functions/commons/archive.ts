@@ -1,7 +1,12 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { publishToS3Archive } from '../../src/adapters/archive-s3.js';
 import type { ArchivedIssue } from '../../src/core/delivery/archive.js';
-import { type IssueContent, issueFromFiles } from '../../src/core/delivery/issue.js';
+import {
+  type IssueContent,
+  issueFromFiles,
+  SENDABLE_FILE,
+  sendableFrom,
+} from '../../src/core/delivery/issue.js';
 import { DigestError } from '../../src/core/errors.js';
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -32,8 +37,15 @@ export function issueArchive(client: S3Client, bucket: string, prefix: string) {
     async publish(issue: ArchivedIssue): Promise<'published' | 'already-published'> {
       return publishToS3Archive(client, { bucket, prefix }, issue);
     },
-    /** The issue as the build archived it, ready to send; `link` gives its view-in-browser URL. */
+    /**
+     * The issue as the build archived it, ready to send; `link` gives its view-in-browser URL.
+     * It is read from `message.json`, one object that one build wrote whole; an issue archived
+     * before there was one is read from its three files (and refused if they are of two builds).
+     */
     async issue(issueId: string, link: (issueId: string) => string): Promise<IssueContent> {
+      const where = `${prefix}${issueId}`;
+      const whole = await this.read(issueId, SENDABLE_FILE);
+      if (whole !== undefined) return issueFromFiles(sendableFrom(whole, where), link, where);
       const [manifest, html, text] = await Promise.all(
         ['digest.json', 'message.html', 'message.txt'].map((name) => this.read(issueId, name)),
       );
@@ -41,7 +53,7 @@ export function issueArchive(client: S3Client, bucket: string, prefix: string) {
         throw new DigestError(
           `issue ${issueId} is not in the archive: run the build function for its week first`,
         );
-      return issueFromFiles({ manifest, html, text }, link, `${prefix}${issueId}`);
+      return issueFromFiles({ manifest, html, text }, link, where);
     },
     async read(issueId: string, name: string): Promise<string | undefined> {
       try {

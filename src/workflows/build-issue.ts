@@ -4,6 +4,7 @@ import {
   type IssueRecord,
   newDraft,
 } from '../core/delivery/approval.js';
+import { SENDABLE_FILE, sendableJson } from '../core/delivery/issue.js';
 import { previousWeek } from '../core/digest/period.js';
 import { type BuildSettings, buildDigest } from '../core/render/build.js';
 import type { CompiledTemplates } from '../core/render/render.js';
@@ -95,12 +96,19 @@ export async function buildIssue(
   const { digest, output } = result;
   if (!output) return { status: 'no-briefings', issueId: digest.issueId, skipped: digest.skipped };
 
+  const sendable = {
+    manifest: `${JSON.stringify(result.manifest, null, 2)}\n`,
+    html: output.template.html,
+    text: output.template.text,
+  };
   await ports.archive(digest.issueId, {
     'digest.html': output.html,
     'digest.txt': output.text,
-    'digest.json': `${JSON.stringify(result.manifest, null, 2)}\n`,
-    'message.html': output.template.html,
-    'message.txt': output.template.text,
+    'digest.json': sendable.manifest,
+    'message.html': sendable.html,
+    'message.txt': sendable.text,
+    // What sends read: one object, so two runs of one week at once can never leave a mix.
+    [SENDABLE_FILE]: sendableJson(sendable),
   });
   const record: Omit<IssueRecord, 'status'> = {
     issueId: digest.issueId,

@@ -3,7 +3,15 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { issueArchive } from '../../functions/commons/archive.js';
 import { publishToS3Archive, s3Archive } from '../../src/adapters/archive-s3.js';
 import type { ArchivedIssue, ArchiveIndexError } from '../../src/core/delivery/archive.js';
+import type { BuildSettings } from '../../src/core/render/build.js';
+import { compileTemplates } from '../../src/core/render/render.js';
+import { PLACEHOLDER_PATTERN } from '../../src/core/render/view.js';
+import { filesSource } from '../../src/core/types.js';
+import { buildIssue } from '../../src/workflows/build-issue.js';
+import { sourceFile } from '../helpers/briefings.js';
+import { MemoryIssues } from '../helpers/issues.js';
 import { type LocalS3, startLocalS3 } from '../helpers/s3rver.js';
+import { bundledTemplateFiles } from '../helpers/templates.js';
 
 let s3: LocalS3;
 let bucketCount = 0;
@@ -223,5 +231,75 @@ describe('writing the index on S3’s conditions', () => {
     );
 
     expect(entries(bucket.objects.get('archive/index.json')?.body)).toEqual(['2026-W46']);
+  });
+});
+
+describe('an issue two builds archived at once (s3rver)', () => {
+  // Two runs of one week at once (the schedule and a retry: both at-least-once) each write every
+  // file of the issue; their PutObjects can land in any order. Each build has its own markers.
+  const templates = compileTemplates(bundledTemplateFiles());
+  const briefings = filesSource([
+    sourceFile(
+      '2026-11-18-tin.md',
+      '---\ntitle: Tin smelter restarts\nsource: Metals Desk\n---\n## Highlights\n- A smelter near Oruro restarted.\n',
+    ),
+  ]);
+  const settings: BuildSettings = {
+    period: { kind: 'week', week: '2026-W47' },
+    now: new Date('2026-11-23T08:00:00Z'),
+    timeZone: 'UTC',
+    maxBytes: 64 * 1024,
+    publication: { newsletterName: 'Metals Weekly', postalAddress: '1 Quay Street, Harbour Town' },
+    unsubscribeUrl: 'https://metals.example/unsubscribe',
+    archiveUrl: 'https://metals.example/archive/{issueId}',
+  };
+  /** The files the build function archives for one build (its own `buildIssue` port, recorded). */
+  async function archivedBuild(): Promise<Record<string, string>> {
+    let written: Record<string, string> = {};
+    await buildIssue(
+      { week: '2026-W47' },
+      { ...settings, approval: { policy: { kind: 'none' }, editors: [] } },
+      {
+        briefings,
+        templates,
+        archive: async (_issueId, files) => {
+          written = files;
+        },
+        notifyEditors: async () => {},
+        issues: new MemoryIssues(),
+        publish: async () => 'published',
+        activeRecipients: async function* () {},
+        enqueue: async () => ({ recipients: 0, batches: 0 }),
+      },
+    );
+    return written;
+  }
+  const link = (issueId: string) => `https://metals.example/archive/${issueId}`;
+
+  it('sends one build whole, whichever build’s digest.json and message.html landed last', async () => {
+    const bucket = await freshBucket();
+    const archive = issueArchive(s3.client, bucket, 'archive/');
+    const [first, second] = [await archivedBuild(), await archivedBuild()];
+    await archive.write('2026-W47', first);
+    // The second build's manifest lands after the first build's message: the loose files mix.
+    await archive.write('2026-W47', { 'digest.json': second['digest.json'] ?? '' });
+    const issue = await archive.issue('2026-W47', link);
+    const markers = issue.template.html.match(PLACEHOLDER_PATTERN) ?? [];
+    expect(markers.length).toBeGreaterThan(0);
+    expect(new Set(markers)).toEqual(
+      new Set([issue.template.placeholders.unsubscribeUrl, issue.template.placeholders.viewInBrowserUrl]),
+    );
+    expect(issue.template.html).toBe(first['message.html']);
+  });
+
+  it('refuses, in one line, loose files of two builds in an issue archived before message.json', async () => {
+    const bucket = await freshBucket();
+    const archive = issueArchive(s3.client, bucket, 'archive/');
+    const [first, second] = [await archivedBuild(), await archivedBuild()];
+    const { 'message.json': _whole, ...loose } = first;
+    await archive.write('2026-W47', { ...loose, 'digest.json': second['digest.json'] ?? '' });
+    await expect(archive.issue('2026-W47', link)).rejects.toThrow(
+      'digest 2026-W47 in archive/2026-W47 mixes files of two builds (its message has a marker its digest.json does not name): build it again before sending',
+    );
   });
 });

@@ -14,6 +14,9 @@ export interface Placeholders {
   viewInBrowserUrl: string;
 }
 
+/** Any render's placeholders, as `newPlaceholders` writes them. */
+export const PLACEHOLDER_PATTERN = /%%(?:UNSUBSCRIBE_URL|VIEW_IN_BROWSER_URL)_[0-9A-F]{24}%%/g;
+
 export function newPlaceholders(): Placeholders {
   const nonce = randomBytes(12).toString('hex').toUpperCase();
   return {
