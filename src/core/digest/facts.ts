@@ -19,6 +19,8 @@ export interface Facts {
   dates: Set<number>;
   /** What kind of event it reports (`fire`, `strike`, `deal`…; see `EVENT_KINDS`), when it says. */
   kinds: Set<string>;
+  /** The commodities it names (`copper`, `iron ore`…; see `COMMODITIES`). */
+  commodities: Set<string>;
 }
 
 /**
@@ -40,14 +42,18 @@ export function factsOf(briefings: readonly Briefing[]): Facts[] {
       words: new Set(),
       dates: new Set(),
       kinds: new Set(),
+      commodities: new Set(),
     };
     const source = normalise(briefings[index]?.source ?? '');
     for (const segment of segments) {
       readNamesAndWords(segment, lexicon, facts);
       for (const figure of figuresIn(segment.text)) facts.figures.add(figure);
-      for (const day of datesIn(segment.text)) facts.dates.add(day);
-      for (const kind of eventKindsIn(segment.text)) facts.kinds.add(kind);
     }
+    // Days, kinds and commodities are looked for once in the whole text: dozens of patterns each.
+    const whole = segments.map((segment) => segment.text).join('\n');
+    for (const day of datesIn(whole)) facts.dates.add(day);
+    for (const kind of eventKindsIn(whole)) facts.kinds.add(kind);
+    for (const commodity of commoditiesIn(whole)) facts.commodities.add(commodity);
     // A briefing naming its own source (`told Andes Wire`) says nothing about the event.
     if (source) for (const key of [source, headOf(source)]) facts.names.delete(key);
     return facts;
@@ -183,8 +189,16 @@ function addRun(
   const run = [...words];
   while (run.length > 0 && CONNECTORS.has(run.at(-1) ?? '')) run.pop();
   const first = run[0] ?? '';
-  // A sentence's first word is capitalised anyway: a name only if written so mid-sentence too.
-  if (initial && !lexicon.has(first.toLowerCase()) && !isAcronym(first) && !placeOf(first.toLowerCase())) {
+  // A sentence's first word is capitalised anyway: a name only if written so mid-sentence too,
+  // or if the capitals go on (`Halvard Metals raised…` is one name, not `Metals`).
+  const continued = run.length >= 2 && !CONNECTORS.has(run[1] ?? '');
+  if (
+    initial &&
+    !continued &&
+    !lexicon.has(first.toLowerCase()) &&
+    !isAcronym(first) &&
+    !placeOf(first.toLowerCase())
+  ) {
     addWord(first.toLowerCase(), facts);
     run.shift();
   }
@@ -372,6 +386,33 @@ export function eventKindsIn(text: string): string[] {
   return Object.entries(EVENT_KINDS)
     .filter(([, words]) => words.test(text))
     .map(([kind]) => kind);
+}
+
+/**
+ * Commodities, one pattern each: two briefings about one company's mine that name different
+ * commodities (its cobalt output, its gallium output) report two stories.
+ */
+const COMMODITIES: Record<string, RegExp> = {
+  ...Object.fromEntries(
+    (
+      'copper nickel cobalt lithium zinc tin gold silver platinum palladium steel coal uranium gallium ' +
+      'germanium graphite manganese tungsten antimony vanadium molybdenum bauxite alumina potash oil'
+    )
+      .split(' ')
+      .map((name) => [name, new RegExp(`\\b${name}\\b`, 'i')]),
+  ),
+  // `Lead` is left out: it is a verb and a capitalised word too often to tell stories apart.
+  aluminium: /\b(?:aluminium|aluminum)\b/i,
+  'iron ore': /\biron[\s-]+ore\b/i,
+  'rare earths': /\brare[\s-]+earths?\b/i,
+  'natural gas': /\b(?:natural gas|lng)\b/i,
+};
+
+/** The commodities a text names (`COMMODITIES`). */
+export function commoditiesIn(text: string): string[] {
+  return Object.entries(COMMODITIES)
+    .filter(([, pattern]) => pattern.test(text))
+    .map(([commodity]) => commodity);
 }
 
 const MONTHS = 'Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec'.split('|');

@@ -9,7 +9,8 @@ import { daysBetween, type Facts, factsOf, headOf } from './facts.js';
  * - dated at most `MAX_DAYS_APART` days apart, and not in different countries (when both name
  *   countries, they name one in common);
  * - when both say what kind of event they report (`fire`, `strike`, `deal`: `EVENT_KINDS`),
- *   sharing a kind: a strike and a fire at one company's mines are two events;
+ *   sharing a kind: a strike and a fire at one company's mines are two events; and likewise,
+ *   when both name commodities, sharing one (its cobalt output and its gallium output);
  * - when both name calendar days (`on Dec 18`), naming two within `MAX_DAYS_APART` days of each
  *   other: a company that signs one agreement in September and another in December made two;
  * - sharing at least one name (company, person, mine…), or else two figures and a country;
@@ -115,7 +116,8 @@ function linkBetween(
   if (!first || !second || !left || !right) return undefined;
   if (Math.abs(left.date.getTime() - right.date.getTime()) > MAX_DAYS_APART * DAY_MS) return undefined;
   if (namesDaysApart(first.dates, second.dates)) return undefined;
-  if (reportOtherKinds(first.kinds, second.kinds)) return undefined;
+  if (bothSayButDiffer(first.kinds, second.kinds)) return undefined;
+  if (bothSayButDiffer(first.commodities, second.commodities)) return undefined;
   const places = [...first.places].filter((place) => second.places.has(place));
   if (first.places.size > 0 && second.places.size > 0 && places.length === 0) return undefined;
   const names = sharedNames(first, second, telling);
@@ -130,8 +132,8 @@ function linkBetween(
   ];
 }
 
-/** True when both say what kind of event they report, and no kind is the same. */
-function reportOtherKinds(first: ReadonlySet<string>, second: ReadonlySet<string>): boolean {
+/** True when both name some (kinds of event, commodities) and none is the same. */
+function bothSayButDiffer(first: ReadonlySet<string>, second: ReadonlySet<string>): boolean {
   if (first.size === 0 || second.size === 0) return false;
   for (const kind of first) if (second.has(kind)) return false;
   return true;
