@@ -1,8 +1,11 @@
-import { type FSWatcher, watch } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type FSWatcher, watch } from 'chokidar';
 import { DateTime } from 'luxon';
 import { BUNDLED_TEMPLATES, loadTemplates } from '../adapters/templates-fs.js';
 import { createMessageFactory, type IssueContent } from '../core/delivery/message-template.js';
 import { type InspectedBriefing, inspectBriefing } from '../core/digest/inspect.js';
+import { readIssueFile } from '../core/digest/issue-file.js';
 import type { PeriodRequest } from '../core/digest/period.js';
 import {
   type IssueFileStore,
@@ -28,6 +31,9 @@ import { shownIssueOf, steerIssueFile } from '../workflows/steer-issue.js';
 import { type BriefingFile, readBriefingFile } from './briefing-file.js';
 import { type Check, digestChecks } from './checks.js';
 import { type BuildReports, BuildReportsRunner, contentKey, type ReportInput } from './reports.js';
+
+/** How often the issue file is looked at, for the changes a watcher missed. */
+const ISSUE_FILE_PROBE_MS = 500;
 
 /** What the preview page shows; everything but the HTML goes to the page as JSON. */
 export interface PreviewState {
@@ -77,6 +83,7 @@ export class PreviewSession {
   private again = false;
   private watchers: FSWatcher[] = [];
   private poller: NodeJS.Timeout | undefined;
+  private issueFileProbe: NodeJS.Timeout | undefined;
   private debounce: NodeJS.Timeout | undefined;
   private sourceSignature = '';
   /** The files of the last build: what the preview may show, and nothing else. */
@@ -123,12 +130,18 @@ export class PreviewSession {
     const folders = this.settings.source.startsWith('s3://')
       ? templateFolders
       : [this.settings.source, ...templateFolders];
-    for (const folder of folders) {
-      try {
-        this.watchers.push(watch(folder, { recursive: true }, () => this.changed()));
-      } catch {
-        // A folder that cannot be watched (missing) is reported by the build itself.
-      }
+    // chokidar, not fs.watch: Node 20's recursive fs.watch on Linux stops hearing a subfolder
+    // once a file in it has been replaced by a rename, which is how the preview writes the issue
+    // file (and how many editors save). A missing folder is reported by the build itself.
+    const watcher = watch(folders, { ignoreInitial: true });
+    watcher.on('all', () => this.changed());
+    watcher.on('error', () => {});
+    this.watchers.push(watcher);
+    await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+    if (!this.settings.source.startsWith('s3://')) {
+      // Watchers miss things (chokidar, a folder deleted and made again; fs.watch, a file replaced
+      // by a rename): the one file an editor steers by hand is also looked at twice a second.
+      this.issueFileProbe = setInterval(() => void this.probeIssueFile(), ISSUE_FILE_PROBE_MS);
     }
     if (this.settings.source.startsWith('s3://')) {
       this.poller = setInterval(() => void this.pollS3(), this.options.pollSeconds * 1000);
@@ -136,8 +149,9 @@ export class PreviewSession {
   }
 
   stop(): void {
-    for (const watcher of this.watchers) watcher.close();
+    for (const watcher of this.watchers) void watcher.close();
     clearInterval(this.poller);
+    clearInterval(this.issueFileProbe);
     clearTimeout(this.debounce);
     this.reports.stop();
   }
@@ -198,6 +212,15 @@ export class PreviewSession {
   private changed(): void {
     clearTimeout(this.debounce);
     this.debounce = setTimeout(() => void this.rebuild(), 40);
+  }
+
+  /** Rebuilds when the issue file on disk is not the one the last build read. */
+  private async probeIssueFile(): Promise<void> {
+    const path = this.state.issueFilePath;
+    if (!path || this.building) return;
+    const bytes = await readFile(join(this.settings.source, path)).catch(() => undefined);
+    const text = bytes === undefined ? null : readIssueFile(path, bytes).text;
+    if (issueFileVersion(path, text) !== this.state.issueFileVersion) this.changed();
   }
 
   /** Lists the S3 prefix (names, sizes, dates: no downloads) and rebuilds only when it changed. */

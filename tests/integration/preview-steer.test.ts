@@ -158,6 +158,36 @@ describe('steering the issue file from the preview, in a folder', () => {
     expect(readFileSync(issueFile, 'utf8')).toBe(broken);
   });
 
+  it('still hears a hand edit of the file after the page has replaced it several times', async () => {
+    // Each action replaces the file by a rename; Node 20's recursive fs.watch went deaf to the
+    // folder after two of them, and the editor's own edits never reached the page.
+    for (const file of [
+      '2026-11-20-grid-storage-tender.md',
+      '2026-11-19-indonesia-nickel.txt',
+      '2026-11-16-lithium-refinery.md',
+    ]) {
+      expect((await steer({ action: 'pin', file })).status).toBe(200);
+      // At an editor's pace: the watcher has settled before the next action.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    writeFileSync(issueFile, 'lead: 2026-11-16-lithium-refinery.md\nsubject: Written by hand\n');
+    await vi.waitFor(async () => expect((await state()).manifest?.subject).toBe('Written by hand'), {
+      timeout: 5000,
+    });
+  });
+
+  it('hears the file written again right after its folder was deleted, every time', async () => {
+    // A watcher can miss a folder deleted and made again at once (chokidar does, about one time
+    // in two); the issue file is also looked at twice a second.
+    for (let round = 0; round < 5; round++) {
+      rmSync(join(source, 'issues'), { recursive: true, force: true });
+      saveByHand(`subject: Round ${round}\n`);
+      await vi.waitFor(async () => expect((await state()).manifest?.subject).toBe(`Round ${round}`), {
+        timeout: 5000,
+      });
+    }
+  });
+
   it('carries out actions one at a time: the second of two sent together is stale', async () => {
     const base = (await state()).issueFileVersion;
     const [first, second] = await Promise.all([

@@ -213,6 +213,32 @@ describe('issue files that no build of the period reads', () => {
 });
 
 describe('writing an issue file', () => {
+  it.each([
+    [
+      'a note at the top, when the first key goes',
+      '# Week 47: do not send before Friday\nlead: a.md\nmaxItems: 8\n',
+      { maxItems: 8 },
+      ['lead'],
+      '# Week 47: do not send before Friday\nmaxItems: 8\n',
+    ],
+    [
+      'a note alone, when the last key goes',
+      '# Week 47 notes\nlead: a.md\n',
+      {},
+      ['lead'],
+      '# Week 47 notes\n',
+    ],
+    [
+      'a note above a key in the middle, moved to the next key',
+      'lead: a.md\n# Agreed with legal\ndrop: [b.md]\nmaxItems: 3\n',
+      { lead: 'a.md', maxItems: 3 },
+      ['drop'],
+      'lead: a.md\n# Agreed with legal\nmaxItems: 3\n',
+    ],
+  ] as const)('keeps %s', (_, text, settings, keys, expected) => {
+    expect(formatIssueFile(settings, text, keys)).toBe(expected);
+  });
+
   const name = fc.stringMatching(/^[a-z0-9][a-z0-9 ._/-]{0,30}\.(?:md|txt|json)$/);
   const line = fc.string({ minLength: 1, maxLength: 60 }).map((text) => text.replace(/\s+/g, ' ').trim());
   const settingsArbitrary: fc.Arbitrary<IssueFileSettings> = fc.record(

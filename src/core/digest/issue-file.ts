@@ -1,4 +1,4 @@
-import { Document, isMap, parseDocument } from 'yaml';
+import { Document, isMap, isScalar, parseDocument } from 'yaml';
 import * as z from 'zod';
 import { closestName } from '../did-you-mean.js';
 import { characterCount, truncateAtWord } from '../ingest/text.js';
@@ -192,7 +192,7 @@ export function formatIssueFile(
     document.commentBefore = existing.commentBefore;
   for (const key of ISSUE_FILE_KEYS.filter((candidate) => keys.includes(candidate))) {
     const value = settings[key];
-    if (value === undefined) document.delete(key);
+    if (value === undefined) deleteKeepingComments(document, key);
     else if (document.get(key) !== value) document.set(key, value);
   }
   const text = document.toString({ lineWidth: 0, flowCollectionPadding: false });
@@ -200,6 +200,27 @@ export function formatIssueFile(
   return isMap(document.contents) && document.contents.items.length === 0
     ? text.replace(/^\{\}\n\n?/m, '').replace(/\n\n+$/, '\n')
     : text;
+}
+
+/**
+ * Removes a key but not the comment lines the editor wrote above it (a note about the file, or
+ * about the next key): they move to the next key, or below the last one, or stay alone in an
+ * emptied file.
+ */
+function deleteKeepingComments(document: Document, key: string): void {
+  const map = document.contents;
+  if (!isMap(map)) return;
+  const index = map.items.findIndex((pair) => isScalar(pair.key) && pair.key.value === key);
+  const pair = map.items[index];
+  if (!pair) return;
+  const above = isScalar(pair.key) ? pair.key.commentBefore : undefined;
+  map.items.splice(index, 1);
+  if (!above) return;
+  const next = map.items[index];
+  const join = (...parts: (string | null | undefined)[]) => parts.filter(Boolean).join('\n');
+  if (next && isScalar(next.key)) next.key.commentBefore = join(above, next.key.commentBefore);
+  else if (map.items.length > 0) map.comment = join(map.comment, above);
+  else document.commentBefore = join(document.commentBefore, above);
 }
 
 /** What the issue file asks, resolved to the issue's own briefing files. */
