@@ -137,9 +137,7 @@ export const PREVIEW_SCRIPT = `
     renderDropped();
     fillIssueText(manifest);
     if (focused) {
-      const again = [...document.querySelectorAll('[data-steer]')].find((node) => node.dataset.steer === focused);
-      // A story moved to an end has that arrow disabled: stay on the story.
-      const target = again && (again.disabled ? again.parentElement.querySelector('button:not(:disabled)') : again);
+      const target = focusAfter(focused);
       if (target) target.focus();
     }
 
@@ -157,6 +155,29 @@ export const PREVIEW_SCRIPT = `
       $('overlay-where').textContent = state.error.file ? state.error.file + (state.error.line ? ':' + state.error.line : '') : '';
       $('overlay-message').textContent = state.error.message;
     }
+  }
+
+  // Where the keyboard goes after an action: the same control, else one that does not change the
+  // issue on the next key press (never Lead), so pressing again never does something else.
+  function focusAfter(key) {
+    const byKey = (wanted) => [...document.querySelectorAll('[data-steer]')].find((node) => node.dataset.steer === wanted && !node.disabled);
+    const split = key.indexOf(':');
+    const kind = key.slice(0, split);
+    const file = key.slice(split + 1);
+    const next = {
+      // A story moved to an end has that arrow disabled: the other arrow, then Drop.
+      up: ['up:' + file, 'down:' + file, 'drop:' + file],
+      down: ['down:' + file, 'up:' + file, 'drop:' + file],
+      // A dropped story leaves the list: its Restore button; a restored one, its Drop button.
+      drop: ['drop:' + file, 'restore:' + file],
+      restore: ['restore:' + file, 'drop:' + file],
+      lead: ['lead:' + file],
+    }[kind] || [key];
+    for (const candidate of next) {
+      const found = byKey(candidate);
+      if (found) return found;
+    }
+    return null;
   }
 
   function steerButton(text, label, key, action, disabled) {
@@ -255,10 +276,16 @@ export const PREVIEW_SCRIPT = `
       result.classList.remove('error');
       return;
     }
-    // One field at a time, each based on the file the one before it wrote.
+    // One field at a time, each based on the file the one before it wrote; a refusal says which
+    // fields were saved before it, so nobody takes the form for all or nothing.
+    const saved = [];
     for (const field of changed) {
       const input = $('issue-' + field);
-      if (!(await steer({ action: 'edit', field, value: input.value }, result))) return;
+      if (!(await steer({ action: 'edit', field, value: input.value }, result))) {
+        if (saved.length > 0) result.textContent = 'Saved the ' + saved.join(' and the ') + '; not the ' + field + ': ' + result.textContent;
+        return;
+      }
+      saved.push(field);
       // The field now says what the file says: a later change to the file may refill it.
       filled[field] = input.value;
     }

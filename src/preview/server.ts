@@ -170,9 +170,11 @@ export async function startPreviewServer(
   async function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {
     // Only the preview page itself may act: a JSON body (a cross-site form cannot send one) from our own origin.
     const origin = request.headers.origin;
-    if (origin && !allowedHosts.has(origin.replace(/^https?:\/\//, '')))
+    // The page is served over plain http: any other scheme is another origin.
+    if (origin && !(origin.startsWith('http://') && allowedHosts.has(origin.slice('http://'.length))))
       throw new RefusedRequest(403, 'this action is only available from the preview page');
-    if (!request.headers['content-type']?.startsWith('application/json'))
+    const mediaType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+    if (mediaType !== 'application/json')
       throw new RefusedRequest(415, 'this action takes JSON: use the preview page');
     let size = 0;
     const chunks: Buffer[] = [];
@@ -181,12 +183,15 @@ export async function startPreviewServer(
       if (size > MAX_BODY_BYTES) throw new RefusedRequest(413, 'request too large');
       chunks.push(chunk as Buffer);
     }
+    let value: unknown;
     try {
-      const value: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+      value = JSON.parse(Buffer.concat(chunks).toString('utf8'));
     } catch {
       throw new DigestError('the request is not valid JSON');
     }
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      throw new DigestError('the request must be a JSON object: use the preview page');
+    return value as Record<string, unknown>;
   }
 
   await new Promise<void>((resolveListen, reject) => {

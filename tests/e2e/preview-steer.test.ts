@@ -218,6 +218,31 @@ describe.skipIf(!HAS_CHROMIUM)('steering the issue from the preview, in headless
     }
   });
 
+  it('never turns a repeated key press into another action: past the end, and after Drop and Restore', async () => {
+    const LITHIUM = 'Nevada lithium refinery starts first commercial shipments';
+    const focusedLabel = () =>
+      page.evaluate("document.activeElement && document.activeElement.getAttribute('aria-label')");
+    // The next-to-last story moved down becomes last: its ↓ is off, and the keyboard moves to its
+    // ↑ (not to Lead, which the next press would pin).
+    await button(`Move "${ANTWERP}" down`).focus();
+    await page.keyboard.press('Enter');
+    await page.locator('#items li:last-child .item-title', { hasText: ANTWERP }).waitFor({ timeout: 5000 });
+    await expect.poll(focusedLabel, { timeout: 5000 }).toBe(`Move "${ANTWERP}" up`);
+    await page.keyboard.press('Enter');
+    await page.locator('#items li:last-child .item-title', { hasText: LITHIUM }).waitFor({ timeout: 5000 });
+    expect(onDisk()).not.toContain('lead:');
+
+    // Drop: the keyboard goes to the story's Restore button; Restore: back to its Drop button.
+    await button(`Drop "${ANTWERP}"`).focus();
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(focusedLabel, { timeout: 5000 })
+      .toBe('Restore 2026-11-17-antwerp-bonded-warehouse.txt');
+    await page.keyboard.press('Enter');
+    await expect.poll(focusedLabel, { timeout: 5000 }).toBe(`Drop "${ANTWERP}"`);
+    expect(onDisk()).not.toContain('drop:');
+  });
+
   it('logged no console errors but the refused subject and the stale action', () => {
     expect(consoleErrors).toEqual([
       `Failed to load resource: the server responded with a status of 400 (Bad Request) (${preview.url}api/issue)`,

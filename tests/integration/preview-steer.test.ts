@@ -202,8 +202,17 @@ describe('steering the issue file from the preview, in a folder', () => {
     ['from another origin', { 'content-type': 'application/json', origin: 'http://attacker.example' }, 403],
     ['as a form', { 'content-type': 'application/x-www-form-urlencoded' }, 415],
     ['as plain text', { 'content-type': 'text/plain' }, 415],
-  ])('refuses an action sent %s (%i) and writes nothing', async (_, headers, status) => {
+    ['as a look-alike of JSON', { 'content-type': 'application/jsonx' }, 415],
+    ['from the same host over https', { 'content-type': 'application/json', origin: 'https://HOST' }, 403],
+  ])('refuses an action sent %s (%i) and writes nothing', async (_, written, status) => {
     const base = (await state()).issueFileVersion;
+    // HOST: the preview's own host and port.
+    const headers = Object.fromEntries(
+      Object.entries(written).map(([name, value]) => [
+        name,
+        value.replace('HOST', new URL(preview.url).host),
+      ]),
+    );
     const response = await post({ action: 'pin', file: '2026-11-16-lithium-refinery.md', base }, headers);
     expect(response.status).toBe(status);
     expect(((await response.json()) as { error: string }).error).toMatch(/preview page$/);

@@ -176,6 +176,17 @@ describe('an issue file that cannot be used as written', () => {
   });
 });
 
+describe('an issue file with text that hides or reverses itself', () => {
+  it('removes invisible and direction-changing characters from the subject and preheader, and says so', () => {
+    const file = parseIssueFile(PATH, 'subject: "Week 47 \\u202Etxt.exe"\npreheader: "Tin\\u200B is back"\n');
+    expect(file.settings).toEqual({ subject: 'Week 47 txt.exe', preheader: 'Tin is back' });
+    expect(file.warnings).toEqual([
+      `${PATH}: "subject" has invisible or direction-changing characters: they are removed`,
+      `${PATH}: "preheader" has invisible or direction-changing characters: they are removed`,
+    ]);
+  });
+});
+
 describe('issue files that no build of the period reads', () => {
   const week47 = { issueId: '2026-W47', kind: 'week' as const, weeks: [] };
   const range = { issueId: '2026-11-16_2026-11-22', kind: 'range' as const, weeks: ['2026-W47'] };
@@ -183,7 +194,7 @@ describe('issue files that no build of the period reads', () => {
   it.each([['issues/2026-w47.yaml'], ['issues/2026-W47.yml']])(
     'says %s is not read, and what the file must be called',
     (name) => {
-      expect(unreadIssueFiles([name, 'issues/2026-W46.yaml', PATH], week47)).toEqual([
+      expect(unreadIssueFiles([name, 'issues/2026-W46.yaml'], week47)).toEqual([
         {
           file: name,
           warning: `${name}: not read: the issue file of 2026-W47 is named issues/2026-W47.yaml; rename it`,
@@ -198,6 +209,19 @@ describe('issue files that no build of the period reads', () => {
         file: PATH,
         warning: `${PATH}: not read: this build's period is 2026-11-16_2026-11-22, not a week; build with --week 2026-W47 to use it`,
       },
+    ]);
+  });
+
+  it('keeps saying so once the file of the right name exists beside it', async () => {
+    const result = await build([
+      ...week(),
+      issueFile('lead: 2026-11-17-zinc.md\n'),
+      sourceFile('issues/2026-w47.yaml', 'subject: From the misnamed file\n'),
+    ]);
+    expect(result.manifest.issueFile?.applied.lead).toBe('2026-11-17-zinc.md');
+    expect(result.manifest.issueFile?.applied.subject).toBeNull();
+    expect(result.manifest.issueFile?.warnings).toEqual([
+      'issues/2026-w47.yaml: not read: the issue file of 2026-W47 is named issues/2026-W47.yaml; move what it says into issues/2026-W47.yaml, then delete it',
     ]);
   });
 

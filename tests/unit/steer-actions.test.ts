@@ -135,12 +135,29 @@ describe('steering actions from the preview', () => {
       'the preheader must be one line: remove the line break or control character',
     ],
     ['intro', 'Bell\u0007', 'the intro has a control character: remove it'],
+    [
+      'subject',
+      'Week 47: \u202Etxt.exe',
+      'the subject has an invisible or direction-changing character (U+202E): remove it',
+    ],
+    [
+      'preheader',
+      'Tin\u200Bis back',
+      'the preheader has an invisible or direction-changing character (U+200B): remove it',
+    ],
     ['subject', 'x'.repeat(79), 'the subject is 79 characters; at most 78 fit: shorten it'],
     ['preheader', 'é'.repeat(111), 'the preheader is 111 characters; at most 110 fit: shorten it'],
     ['intro', 'word '.repeat(241), 'the intro is 1204 characters; at most 1200 fit: shorten it'],
   ] as const)('refuses a %s of %j', (field, value, message) => {
     expect(() => applySteerAction({}, { action: 'edit', field, value }, SHOWN)).toThrow(
       new SteerError(message),
+    );
+  });
+
+  it('keeps the joiners emoji and scripts need in a subject', () => {
+    const subject = 'Week 47: 👩\u200D🔬 labs, and می\u200Cخواهم';
+    expect(applySteerAction({}, { action: 'edit', field: 'subject', value: subject }, SHOWN).subject).toBe(
+      subject,
     );
   });
 

@@ -68,6 +68,10 @@ const KEY_SCHEMAS = {
   maxItems: { schema: z.number().int().min(1).max(500), expected: 'a whole number from 1 to 500' },
 } satisfies Record<keyof IssueFileSettings, { schema: z.ZodType; expected: string }>;
 
+/** Invisible and direction-changing characters (not the joiners that emoji and scripts need). */
+export const HIDING = /[\u200B\u200E\u200F\u202A-\u202E\u2060\u2066-\u2069\uFEFF]/u;
+const HIDING_ALL = new RegExp(HIDING.source, 'gu');
+
 /** Longer than this, the intro crowds out the stories: it is cut, with a warning. */
 export const INTRO_MAX = 1200;
 
@@ -141,8 +145,11 @@ export function parseIssueFile(path: string, source: string): IssueFile {
   for (const key of ['subject', 'preheader', 'intro'] as const) {
     const value = settings[key];
     if (typeof value !== 'string') continue;
-    // Subjects and preheaders are header-like: one line, single spaces.
-    const written = key === 'intro' ? value : value.replace(/\s+/g, ' ');
+    // Subjects and preheaders are header-like: one line, single spaces, nothing that hides or
+    // reverses text (an inbox line must read as it is).
+    const written = key === 'intro' ? value : value.replace(/\s+/g, ' ').replace(HIDING_ALL, '');
+    if (key !== 'intro' && HIDING.test(value))
+      warnings.push(`${path}: "${key}" has invisible or direction-changing characters: they are removed`);
     if (key !== 'intro' && /[\r\n\u2028\u2029]/.test(value))
       warnings.push(
         `${path}: "${key}" is written on several lines: they are joined into one; write it on one line`,
@@ -382,12 +389,13 @@ export function unreadIssueFiles(
   const expected = issueFilePath(period.issueId);
   const loosely = (name: string) => name.toLowerCase().replace(/\.yml$/, '.yaml');
   const warnings: { file: string; warning: string }[] = [];
+  const fix = listed.includes(expected) ? `move what it says into ${expected}, then delete it` : 'rename it';
   for (const name of listed) {
     if (!isInIssuesFolder(name) || name === expected) continue;
     if (loosely(name) === loosely(expected)) {
       warnings.push({
         file: name,
-        warning: `${name}: not read: the issue file of ${period.issueId} is named ${expected}; rename it`,
+        warning: `${name}: not read: the issue file of ${period.issueId} is named ${expected}; ${fix}`,
       });
       continue;
     }

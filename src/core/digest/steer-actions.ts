@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import { DigestError } from '../errors.js';
 import { characterCount } from '../ingest/text.js';
-import { INTRO_MAX, ISSUE_FILE_KEYS, type IssueFileSettings, resolveBriefingName } from './issue-file.js';
+import {
+  HIDING,
+  INTRO_MAX,
+  ISSUE_FILE_KEYS,
+  type IssueFileSettings,
+  resolveBriefingName,
+} from './issue-file.js';
 import { PREHEADER_MAX, SUBJECT_MAX } from './summarize.js';
 
 /**
@@ -185,6 +191,13 @@ function editedText(field: EditableField, value: string): string | undefined {
       oneLine
         ? `the ${field} must be one line: remove the line break or control character`
         : 'the intro has a control character: remove it',
+    );
+  // Characters that hide or reverse text (a right-to-left override makes a subject read other than
+  // it is); joiners that emoji and scripts need stay allowed.
+  const hidden = oneLine ? HIDING.exec(text) : null;
+  if (hidden)
+    throw new SteerError(
+      `the ${field} has an invisible or direction-changing character (U+${(hidden[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}): remove it`,
     );
   const limit = TEXT_LIMITS[field];
   const length = characterCount(text);

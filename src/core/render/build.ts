@@ -238,22 +238,25 @@ async function readIssueFileOf(
   if (period.kind === 'all') return { path: null, text: null, file: null };
   const path = issueFilePath(period.id);
   const entry = listed.find((file) => file.name === path);
-  if (!entry) {
-    // Not silent about a file that was surely meant for this issue: it is reported, unread.
-    const unread = unreadIssueFiles(
-      listed.map((file) => file.name),
-      { issueId: period.id, kind: period.kind, weeks: period.kind === 'range' ? isoWeeksOf(period) : [] },
-    );
-    const [first] = unread;
-    if (!first) return { path, text: null, file: null };
-    return {
-      path,
-      text: null,
-      file: { path: first.file, settings: {}, warnings: unread.map((entry) => entry.warning) },
-    };
+  // Not silent about a file that was surely meant for this issue: it is reported, unread.
+  const unread = unreadIssueFiles(
+    listed.map((file) => file.name),
+    { issueId: period.id, kind: period.kind, weeks: period.kind === 'range' ? isoWeeksOf(period) : [] },
+  );
+  if (entry) {
+    for await (const file of files.read([entry])) {
+      const read = readIssueFile(path, file.bytes);
+      read.file.warnings.push(...unread.map((other) => other.warning));
+      return { path, ...read };
+    }
   }
-  for await (const file of files.read([entry])) return { path, ...readIssueFile(path, file.bytes) };
-  return { path, text: null, file: null };
+  const [first] = unread;
+  if (!first) return { path, text: null, file: null };
+  return {
+    path,
+    text: null,
+    file: { path: first.file, settings: {}, warnings: unread.map((other) => other.warning) },
+  };
 }
 
 function toManifest(
