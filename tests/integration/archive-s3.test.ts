@@ -9,6 +9,7 @@ import { PLACEHOLDER_PATTERN } from '../../src/core/render/view.js';
 import { filesSource } from '../../src/core/types.js';
 import { buildIssue } from '../../src/workflows/build-issue.js';
 import { sourceFile } from '../helpers/briefings.js';
+import { WEEK_47_SETTINGS } from '../helpers/build-settings.js';
 import { MemoryIssues } from '../helpers/issues.js';
 import { type LocalS3, startLocalS3 } from '../helpers/s3rver.js';
 import { bundledTemplateFiles } from '../helpers/templates.js';
@@ -244,15 +245,7 @@ describe('an issue two builds archived at once (s3rver)', () => {
       '---\ntitle: Tin smelter restarts\nsource: Metals Desk\n---\n## Highlights\n- A smelter near Oruro restarted.\n',
     ),
   ]);
-  const settings: BuildSettings = {
-    period: { kind: 'week', week: '2026-W47' },
-    now: new Date('2026-11-23T08:00:00Z'),
-    timeZone: 'UTC',
-    maxBytes: 64 * 1024,
-    publication: { newsletterName: 'Metals Weekly', postalAddress: '1 Quay Street, Harbour Town' },
-    unsubscribeUrl: 'https://metals.example/unsubscribe',
-    archiveUrl: 'https://metals.example/archive/{issueId}',
-  };
+  const settings: BuildSettings = WEEK_47_SETTINGS;
   /** The files the build function archives for one build (its own `buildIssue` port, recorded). */
   async function archivedBuild(): Promise<Record<string, string>> {
     let written: Record<string, string> = {};

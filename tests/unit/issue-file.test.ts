@@ -11,20 +11,13 @@ import { type BuildSettings, buildDigest } from '../../src/core/render/build.js'
 import { compileTemplates } from '../../src/core/render/render.js';
 import type { SourceFile } from '../../src/core/types.js';
 import { sourceFile } from '../helpers/briefings.js';
+import { WEEK_47_SETTINGS } from '../helpers/build-settings.js';
 import { activeContent } from '../helpers/html.js';
 import { bundledTemplateFiles } from '../helpers/templates.js';
 
 const PATH = 'issues/2026-W47.yaml';
 const templates = compileTemplates(bundledTemplateFiles());
-const settings: BuildSettings = {
-  period: { kind: 'week', week: '2026-W47' },
-  now: new Date('2026-11-23T08:00:00Z'),
-  timeZone: 'UTC',
-  maxBytes: 64 * 1024,
-  publication: { newsletterName: 'Metals Weekly', postalAddress: '1 Quay Street, Harbour Town' },
-  unsubscribeUrl: 'https://metals.example/unsubscribe',
-  archiveUrl: 'https://metals.example/archive/{issueId}',
-};
+const settings: BuildSettings = WEEK_47_SETTINGS;
 
 /** A week of unrelated briefings, one a day, newest last: the digest lists them newest first. */
 const TOPICS = [
