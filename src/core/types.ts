@@ -96,6 +96,8 @@ export interface Briefing {
 export interface SkippedFile {
   file: string;
   reason: string;
+  /** Only for a briefing the issue file dropped: it was read, so its title is known. */
+  title?: string;
 }
 
 /** The result of reading one file: a briefing, or the reason it cannot be one. */

@@ -217,11 +217,17 @@ export const PREVIEW_SCRIPT = `
     const dropped = state.steering ? state.steering.dropped : [];
     $('dropped-heading').hidden = dropped.length === 0;
     $('dropped-heading').textContent = 'Dropped (' + dropped.length + ')';
+    const skipped = state.manifest ? state.manifest.skipped : [];
     $('dropped').replaceChildren(...dropped.map((file) => {
+      // By its title, as the stories are; the file name stays in sight, smaller.
+      const entry = skipped.find((candidate) => candidate.file === file);
+      const title = (entry && entry.title) || file;
       const li = el('li');
-      const restore = steerButton('Restore', 'Restore ' + file, 'restore:' + file, { action: 'restore', file });
+      const restore = steerButton('Restore', 'Restore "' + title + '"', 'restore:' + file, { action: 'restore', file });
       restore.className = 'restore';
-      li.append(el('span', 'item-title', file), restore);
+      const name = el('span', 'item-title', title);
+      if (title !== file) name.append(el('span', 'meta', ' · ' + file));
+      li.append(name, restore);
       return li;
     }));
   }

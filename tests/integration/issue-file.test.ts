@@ -49,7 +49,11 @@ describe('the issue file in a folder of briefings', () => {
       '2026-11-17-zinc.md',
     ]);
     expect(manifest.skipped).toEqual([
-      { file: 'week47/2026-11-18-cobalt.md', reason: 'dropped by the issue file' },
+      {
+        file: 'week47/2026-11-18-cobalt.md',
+        reason: 'dropped by the issue file',
+        title: 'Cobalt hydroxide prices steady',
+      },
     ]);
     expect(manifest.sources).toEqual({ listed: 3, read: 3 });
     expect(manifest.issueFile).toMatchObject({
@@ -202,7 +206,11 @@ describe('the issue file in an S3 prefix', () => {
         '2026-11-17-zinc.md',
       ]);
       expect(built.digest.skipped).toEqual([
-        { file: 'week47/2026-11-18-cobalt.md', reason: 'dropped by the issue file' },
+        {
+          file: 'week47/2026-11-18-cobalt.md',
+          reason: 'dropped by the issue file',
+          title: 'Cobalt hydroxide prices steady',
+        },
       ]);
       expect(built.issueFile).toEqual({ path: 'issues/2026-W47.yaml', text: ISSUE_FILE });
     } finally {

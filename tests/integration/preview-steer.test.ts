@@ -99,6 +99,8 @@ describe('steering the issue file from the preview, in a folder', () => {
     expect(dropped.manifest?.skipped).toContainEqual({
       file: '2026-11-19-indonesia-nickel.txt',
       reason: 'dropped by the issue file',
+      // Its title, for the page's Dropped list.
+      title: 'Indonesia’s nickel smelters produced a record 190,000 tonnes of nickel in matte and pig…',
     });
 
     expect((await steer({ action: 'restore', file: '2026-11-19-indonesia-nickel.txt' })).status).toBe(200);

@@ -425,8 +425,16 @@ describe('a build with an issue file', () => {
     const result = await build([...week(), issueFile('drop: [2026-11-19-nickel.md, 2026-11-16-tin.md]\n')]);
     expect(files(result)).toEqual(['2026-11-20-lithium.md', '2026-11-18-cobalt.md', '2026-11-17-zinc.md']);
     expect(result.digest.skipped).toEqual([
-      { file: '2026-11-16-tin.md', reason: 'dropped by the issue file' },
-      { file: '2026-11-19-nickel.md', reason: 'dropped by the issue file' },
+      {
+        file: '2026-11-16-tin.md',
+        reason: 'dropped by the issue file',
+        title: 'Tin smelter restarts in Bolivia',
+      },
+      {
+        file: '2026-11-19-nickel.md',
+        reason: 'dropped by the issue file',
+        title: 'Nickel matte exports resume',
+      },
     ]);
     expect(result.manifest.issueFile?.applied.dropped).toEqual(['2026-11-19-nickel.md', '2026-11-16-tin.md']);
   });

@@ -164,8 +164,8 @@ export async function buildDigest(
   const digest = summarize({
     briefings: stories.map((story) => story.briefing),
     alsoReportedBy: new Map(stories.map((story) => [story.briefing.file, story.also])),
-    skipped: [...skippedSoFar, ...[...dropped].map((file) => ({ file, reason: DROPPED_REASON }))].sort(
-      (a, b) => a.file.localeCompare(b.file),
+    skipped: [...skippedSoFar, ...droppedEntries(selection.briefings, dropped)].sort((a, b) =>
+      a.file.localeCompare(b.file),
     ),
     period,
     newsletterName: settings.publication.newsletterName,
@@ -257,6 +257,13 @@ async function readIssueFileOf(
     text: null,
     file: { path: first.file, settings: {}, warnings: unread.map((other) => other.warning) },
   };
+}
+
+/** A dropped briefing is skipped with its reason and its title: the preview lists it by its title. */
+function droppedEntries(briefings: readonly Briefing[], dropped: ReadonlySet<string>): SkippedFile[] {
+  return briefings
+    .filter((briefing) => dropped.has(briefing.file))
+    .map((briefing) => ({ file: briefing.file, reason: DROPPED_REASON, title: briefing.title }));
 }
 
 function toManifest(
