@@ -261,7 +261,10 @@ export const PREVIEW_SCRIPT = `
         return false;
       }
       issueVersion = body.issueFileVersion;
-      result.textContent = body.written ? 'Saved to ' + state.issueFilePath : 'Nothing to change';
+      const saved = body.written ? 'Saved to ' + state.issueFilePath : 'Nothing to change';
+      result.textContent = saved;
+      // A success needs no answer: it goes after a while (on a phone it floats over the list).
+      setTimeout(() => { if (result.textContent === saved) result.textContent = ''; }, 4000);
       return true;
     } catch (error) {
       result.textContent = 'The preview did not answer: is it still running?';

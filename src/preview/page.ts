@@ -86,7 +86,10 @@ details > div { font-size:12px; margin:4px 0 0 14px; }
 #overlay .where { font:13px ui-monospace,Menlo,monospace; }
 #status { font-size:12px; color:var(--muted); }
 @media (max-width: 1000px) { main { grid-template-columns:minmax(0,1fr); } }
-@media (max-width: 600px) { header, main { padding:8px; } .tabs { width:100%; } .tabs button { flex:1 1 auto; } .send { margin-left:0; } }
+@media (max-width: 600px) { header, main { padding:8px; } .tabs { width:100%; } .tabs button { flex:1 1 auto; } .send { margin-left:0; }
+  /* On a phone the story acted on is often far below the list's top: its outcome stays in sight. */
+  #steer-result { position:fixed; left:8px; right:8px; bottom:8px; z-index:2; margin:0; background:#fff; padding:10px 12px; border-radius:8px; box-shadow:0 2px 10px rgba(0,0,0,.25); }
+  .steer button { min-height:40px; min-width:40px; } }
 </style>
 </head>
 <body>
