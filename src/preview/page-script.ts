@@ -250,6 +250,8 @@ export const PREVIEW_SCRIPT = `
   async function steer(action, result) {
     if (steering) return false;
     steering = true;
+    // Screen readers (and tests) learn that the list is changing until the action is done.
+    $('items').setAttribute('aria-busy', 'true');
     result.textContent = 'Saving…';
     result.classList.remove('error');
     try {
@@ -263,8 +265,8 @@ export const PREVIEW_SCRIPT = `
       issueVersion = body.issueFileVersion;
       const saved = body.written ? 'Saved to ' + state.issueFilePath : 'Nothing to change';
       result.textContent = saved;
-      // A success needs no answer: it goes after a while (on a phone it floats over the list).
-      setTimeout(() => { if (result.textContent === saved) result.textContent = ''; }, 4000);
+      // A success needs no answer: on a phone it floats over the list, so it goes after a while.
+      if (result.id === 'steer-result') setTimeout(() => { if (result.textContent === saved) result.textContent = ''; }, 4000);
       return true;
     } catch (error) {
       result.textContent = 'The preview did not answer: is it still running?';
@@ -274,6 +276,7 @@ export const PREVIEW_SCRIPT = `
       steering = false;
       await refresh(true).catch(() => {});
       focusKey = null;
+      $('items').removeAttribute('aria-busy');
     }
   }
 
