@@ -1,6 +1,6 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { IssueFileStore } from '../core/digest/steer-actions.js';
+import { type IssueFileStore, SteerError } from '../core/digest/steer-actions.js';
 import { replaceFileContent } from './file-replace.js';
 
 /**
@@ -11,8 +11,19 @@ import { replaceFileContent } from './file-replace.js';
 export function folderIssueFileStore(folder: string): IssueFileStore {
   return {
     read: async (path) => {
+      const file = join(folder, checkedPath(path));
+      // Builds never read through links (the folder listing leaves them out), so the preview
+      // neither reads nor replaces one: it says so instead of answering "changed" forever.
+      const link = await lstat(file).then(
+        (info) => info.isSymbolicLink(),
+        () => false,
+      );
+      if (link)
+        throw new SteerError(
+          `${path} is a symbolic link, which builds do not read: replace it with the file itself, then try again`,
+        );
       try {
-        return { bytes: await readFile(join(folder, checkedPath(path))) };
+        return { bytes: await readFile(file) };
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { bytes: null };
         throw error;

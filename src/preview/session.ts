@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type FSWatcher, watch } from 'chokidar';
 import { DateTime } from 'luxon';
@@ -218,7 +218,13 @@ export class PreviewSession {
   private async probeIssueFile(): Promise<void> {
     const path = this.state.issueFilePath;
     if (!path || this.building) return;
-    const bytes = await readFile(join(this.settings.source, path)).catch(() => undefined);
+    const file = join(this.settings.source, path);
+    // As a build sees it: a plain file, or none (the folder listing leaves links out).
+    const plain = await lstat(file).then(
+      (info) => info.isFile(),
+      () => false,
+    );
+    const bytes = plain ? await readFile(file).catch(() => undefined) : undefined;
     const text = bytes === undefined ? null : readIssueFile(path, bytes).text;
     if (issueFileVersion(path, text) !== this.state.issueFileVersion) this.changed();
   }

@@ -1,4 +1,14 @@
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -158,6 +168,29 @@ describe('steering the issue file from the preview, in a folder', () => {
       { error: 'issues/2026-W47.yaml is not a valid issue file: fix it in your editor, then try again' },
     ]);
     expect(readFileSync(issueFile, 'utf8')).toBe(broken);
+  });
+
+  it('neither reads nor replaces an issue file that is a symbolic link, and says why', async () => {
+    const elsewhere = join(temporaryFolder('preview-steer-link-'), 'w47.yaml');
+    writeFileSync(elsewhere, 'subject: Kept elsewhere\n');
+    mkdirSync(join(source, 'issues'), { recursive: true });
+    symlinkSync(elsewhere, issueFile);
+    const response = await steer({ action: 'pin', file: '2026-11-20-grid-storage-tender.md' });
+    expect([response.status, await response.json()]).toEqual([
+      400,
+      {
+        error:
+          'issues/2026-W47.yaml is a symbolic link, which builds do not read: replace it with the file itself, then try again',
+      },
+    ]);
+    expect(readFileSync(elsewhere, 'utf8')).toBe('subject: Kept elsewhere\n');
+    expect(lstatSync(issueFile).isSymbolicLink()).toBe(true);
+    // Nor does the link make the preview build again and again (once the watcher has seen it).
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    await pause(700);
+    const version = (await state()).version;
+    await pause(1500);
+    expect((await state()).version).toBe(version);
   });
 
   it('still hears a hand edit of the file after the page has replaced it several times', async () => {
