@@ -67,6 +67,7 @@ export function shownIssueOf(manifest: DigestManifest, path: string): ShownIssue
     stories,
     lead: leadStory && leadStory === manifest.items[0] ? leadStory.file : null,
     dropped,
+    dates: Object.fromEntries(manifest.items.map((item) => [item.file, item.date])),
     briefings: [
       ...stories,
       ...manifest.items.flatMap((item) => item.alsoReportedBy.map((other) => other.file)),

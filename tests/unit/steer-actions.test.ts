@@ -24,6 +24,11 @@ const SHOWN: ShownIssue = {
     '2026-11-18-copper-wire.md',
     '2026-11-19-nickel.md',
   ],
+  dates: {
+    '2026-11-16-tin.md': '2026-11-16T09:00:00.000Z',
+    'week47/2026-11-18-copper.md': '2026-11-18T09:00:00.000Z',
+    '2026-11-19-nickel.md': '2026-11-19T09:00:00.000Z',
+  },
 };
 const LED: ShownIssue = {
   ...SHOWN,
@@ -36,6 +41,29 @@ describe('steering actions from the preview', () => {
     const pinned = applySteerAction({}, { action: 'pin', file: '2026-11-16-tin.md' }, SHOWN);
     expect(pinned).toEqual({ lead: '2026-11-16-tin.md' });
     expect(applySteerAction(pinned, { action: 'unpin' }, LED)).toEqual({});
+  });
+
+  it('puts an unpinned lead that an order names first back where its date puts it', () => {
+    // A move wrote the whole order, lead first: unpinning tin (the oldest) sends it to the end.
+    const moved = { lead: '2026-11-16-tin.md', order: [...LED.stories] };
+    expect(applySteerAction(moved, { action: 'unpin' }, LED)).toEqual({
+      order: ['2026-11-19-nickel.md', 'week47/2026-11-18-copper.md', '2026-11-16-tin.md'],
+    });
+    // Copper pinned above a reordered list goes back before the first story older than it.
+    const copperLed: ShownIssue = {
+      ...SHOWN,
+      lead: 'week47/2026-11-18-copper.md',
+      stories: ['week47/2026-11-18-copper.md', '2026-11-16-tin.md', '2026-11-19-nickel.md'],
+    };
+    const reordered = { lead: 'week47/2026-11-18-copper.md', order: [...copperLed.stories] };
+    expect(applySteerAction(reordered, { action: 'unpin' }, copperLed)).toEqual({
+      order: ['week47/2026-11-18-copper.md', '2026-11-16-tin.md', '2026-11-19-nickel.md'],
+    });
+  });
+
+  it('leaves a hand-written order that does not name the lead as it is', () => {
+    const settings = { lead: '2026-11-16-tin.md', order: ['2026-11-19-nickel.md'] };
+    expect(applySteerAction(settings, { action: 'unpin' }, LED)).toEqual({ order: ['2026-11-19-nickel.md'] });
   });
 
   it('moves a story by one and writes the whole order shown, so the result is deterministic', () => {

@@ -44,6 +44,8 @@ export interface ShownIssue {
   dropped: readonly string[];
   /** Every briefing of the issue, shown, grouped into another's story, or dropped. */
   briefings: readonly string[];
+  /** The date of each story shown (ISO 8601), by its file: where an unpinned lead goes back to. */
+  dates: Readonly<Record<string, string>>;
 }
 
 /** An action that cannot be applied; the message says why and what to do. */
@@ -104,7 +106,7 @@ export function applySteerAction(
     case 'pin':
       return { ...settings, lead: shownStory(action.file, issue) };
     case 'unpin':
-      return setOrRemove({ ...settings }, 'lead', undefined);
+      return unpinned(settings, issue);
     case 'move':
       return { ...settings, order: moved(shownStory(action.file, issue), action.direction, issue) };
     case 'drop': {
@@ -157,6 +159,23 @@ function shownStory(file: string, issue: ShownIssue): string {
   throw new SteerError(
     `"${file}" is not a story of ${issue.issueId}: reload the preview and pick one from its list`,
   );
+}
+
+/**
+ * Without its lead. An order written by moves names the lead first, which would keep the story
+ * on top after all: it goes back to where its date puts it among the stories after it (newest
+ * first, as a digest without an issue file shows them).
+ */
+function unpinned(settings: IssueFileSettings, issue: ShownIssue): IssueFileSettings {
+  const next = setOrRemove({ ...settings }, 'lead', undefined);
+  const lead = issue.lead;
+  const namesLead = (name: string) => name === lead || resolveBriefingName(name, issue.briefings) === lead;
+  if (!lead || !(settings.order ?? []).some(namesLead)) return next;
+  const others = issue.stories.filter((file) => file !== lead);
+  const date = issue.dates[lead] ?? '';
+  const at = others.findIndex((file) => (issue.dates[file] ?? '') < date);
+  const order = at === -1 ? [...others, lead] : [...others.slice(0, at), lead, ...others.slice(at)];
+  return { ...next, order };
 }
 
 /** The stories in their new order; the lead stays first, so nothing moves past it. */
