@@ -1,5 +1,5 @@
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { publishToS3Archive } from '../../src/adapters/archive-s3.js';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { objectText, publishToS3Archive } from '../../src/adapters/archive-s3.js';
 import type { ArchivedIssue } from '../../src/core/delivery/archive.js';
 import {
   type IssueContent,
@@ -55,14 +55,8 @@ export function issueArchive(client: S3Client, bucket: string, prefix: string) {
         );
       return issueFromFiles({ manifest, html, text }, link, where);
     },
-    async read(issueId: string, name: string): Promise<string | undefined> {
-      try {
-        const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key(issueId, name) }));
-        return await response.Body?.transformToString('utf8');
-      } catch (error) {
-        if ((error as { name?: string }).name === 'NoSuchKey') return undefined;
-        throw error;
-      }
+    read(issueId: string, name: string): Promise<string | undefined> {
+      return objectText(client, bucket, key(issueId, name));
     },
   };
 }

@@ -44,17 +44,20 @@ export function s3Archive(
     },
     async html(issueId) {
       if (!isIssueId(issueId)) return undefined;
-      try {
-        const response = await client.send(
-          new GetObjectCommand({ Bucket: location.bucket, Key: `${location.prefix}${issueId}/digest.html` }),
-        );
-        return await response.Body?.transformToString('utf8');
-      } catch (error) {
-        if (errorName(error) === 'NoSuchKey') return undefined;
-        throw error;
-      }
+      return objectText(client, location.bucket, `${location.prefix}${issueId}/digest.html`);
     },
   };
+}
+
+/** An object's text, or undefined when there is no such key; other errors are thrown. */
+export async function objectText(client: S3Client, bucket: string, key: string): Promise<string | undefined> {
+  try {
+    const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    return await response.Body?.transformToString('utf8');
+  } catch (error) {
+    if (errorName(error) === 'NoSuchKey') return undefined;
+    throw error;
+  }
 }
 
 /** The index as it is now, with its ETag (to write it back only if nobody changed it meanwhile). */

@@ -3,7 +3,7 @@ import { type IssueFileStore, StaleIssueFileError } from '../core/digest/steer-a
 import { SourceError } from '../core/errors.js';
 import { awsHint } from './aws-errors.js';
 import { checkedPath } from './issue-file-store.js';
-import type { S3Location } from './s3-source.js';
+import { prefixFolder, type S3Location } from './s3-source.js';
 
 /**
  * Issue files under the briefings' S3 prefix (`<prefix>/issues/<issueId>.yaml`), written with
@@ -12,9 +12,7 @@ import type { S3Location } from './s3-source.js';
  * that ignore the condition (s3rver) just put.
  */
 export function s3IssueFileStore(location: S3Location, client: S3Client): IssueFileStore {
-  const base =
-    location.prefix === '' || location.prefix.endsWith('/') ? location.prefix : `${location.prefix}/`;
-  const keyOf = (path: string) => `${base}${checkedPath(path)}`;
+  const keyOf = (path: string) => `${prefixFolder(location)}${checkedPath(path)}`;
   return {
     read: async (path) => {
       try {

@@ -11,6 +11,11 @@ export interface S3Location {
   prefix: string;
 }
 
+/** The prefix as a folder (`briefings` → `briefings/`): keys below it are `<folder><name>`. */
+export function prefixFolder(location: S3Location): string {
+  return location.prefix === '' || location.prefix.endsWith('/') ? location.prefix : `${location.prefix}/`;
+}
+
 /** Parses `s3://bucket/prefix`. */
 export function parseS3Url(url: string): S3Location | undefined {
   const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(url);
@@ -105,8 +110,7 @@ async function listObjects(
   client: S3Client,
   pageSize?: number,
 ): Promise<ListedObject[]> {
-  const base =
-    location.prefix === '' || location.prefix.endsWith('/') ? location.prefix : `${location.prefix}/`;
+  const base = prefixFolder(location);
   const listed: ListedObject[] = [];
   try {
     for await (const page of paginateListObjectsV2(
