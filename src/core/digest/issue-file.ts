@@ -1,6 +1,7 @@
 import { Document, isMap, isScalar, parseDocument } from 'yaml';
 import * as z from 'zod';
 import { closestName } from '../did-you-mean.js';
+import { HIDDEN_CHARACTER } from '../ingest/decode.js';
 import { characterCount, truncateAtWord } from '../ingest/text.js';
 import type { SkippedFile } from '../types.js';
 import { PREHEADER_MAX, SUBJECT_MAX } from './summarize.js';
@@ -68,9 +69,7 @@ const KEY_SCHEMAS = {
   maxItems: { schema: z.number().int().min(1).max(500), expected: 'a whole number from 1 to 500' },
 } satisfies Record<keyof IssueFileSettings, { schema: z.ZodType; expected: string }>;
 
-/** Invisible and direction-changing characters (not the joiners that emoji and scripts need). */
-export const HIDING = /[\u200B\u200E\u200F\u202A-\u202E\u2060\u2066-\u2069\uFEFF]/u;
-const HIDING_ALL = new RegExp(HIDING.source, 'gu');
+const HIDDEN_CHARACTERS = new RegExp(HIDDEN_CHARACTER.source, 'gu');
 
 /** Longer than this, the intro crowds out the stories: it is cut, with a warning. */
 export const INTRO_MAX = 1200;
@@ -147,8 +146,8 @@ export function parseIssueFile(path: string, source: string): IssueFile {
     if (typeof value !== 'string') continue;
     // Subjects and preheaders are header-like: one line, single spaces, nothing that hides or
     // reverses text (an inbox line must read as it is).
-    const written = key === 'intro' ? value : value.replace(/\s+/g, ' ').replace(HIDING_ALL, '');
-    if (key !== 'intro' && HIDING.test(value))
+    const written = key === 'intro' ? value : value.replace(/\s+/g, ' ').replace(HIDDEN_CHARACTERS, '');
+    if (key !== 'intro' && HIDDEN_CHARACTER.test(value))
       warnings.push(`${path}: "${key}" has invisible or direction-changing characters: they are removed`);
     if (key !== 'intro' && /[\r\n\u2028\u2029]/.test(value))
       warnings.push(

@@ -1,13 +1,8 @@
 import { createHash } from 'node:crypto';
 import { DigestError } from '../errors.js';
+import { HIDDEN_CHARACTER } from '../ingest/decode.js';
 import { characterCount } from '../ingest/text.js';
-import {
-  HIDING,
-  INTRO_MAX,
-  ISSUE_FILE_KEYS,
-  type IssueFileSettings,
-  resolveBriefingName,
-} from './issue-file.js';
+import { INTRO_MAX, ISSUE_FILE_KEYS, type IssueFileSettings, resolveBriefingName } from './issue-file.js';
 import { PREHEADER_MAX, SUBJECT_MAX } from './summarize.js';
 
 /**
@@ -213,7 +208,7 @@ function editedText(field: EditableField, value: string): string | undefined {
     );
   // Characters that hide or reverse text (a right-to-left override makes a subject read other than
   // it is); joiners that emoji and scripts need stay allowed.
-  const hidden = oneLine ? HIDING.exec(text) : null;
+  const hidden = oneLine ? HIDDEN_CHARACTER.exec(text) : null;
   if (hidden)
     throw new SteerError(
       `the ${field} has an invisible or direction-changing character (U+${(hidden[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}): remove it`,

@@ -58,9 +58,13 @@ function decodeUtf8OrLegacy(bytes: Uint8Array): string {
 
 // Bidi overrides and isolates can make text read differently from what it is (Trojan Source);
 // zero-width spaces and stray BOMs hide inside words. ZWJ/ZWNJ stay: emoji and scripts need them.
-const INVISIBLE_CONTROLS =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is this pattern's job.
-  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\ufffe]/g;
+const HIDDEN_CLASS = '\\u200b\\u200e\\u200f\\u202a-\\u202e\\u2060\\u2066-\\u2069\\ufeff';
+/** One character that hides or reverses text (see above): what an editor's subject may not hold either. */
+export const HIDDEN_CHARACTER = new RegExp(`[${HIDDEN_CLASS}]`, 'u');
+const INVISIBLE_CONTROLS = new RegExp(
+  `[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f${HIDDEN_CLASS}\\ufffe]`,
+  'g',
+);
 
 /** Line endings to LF, invisible and control characters out, NFC. Idempotent. */
 export function normalizeText(text: string): string {
