@@ -99,6 +99,16 @@ const closeFile = promisify(close);
  * `maxBytes` (as listed, or grown since) it comes without its content.
  */
 async function readListed(path: string, listed: ListedFile, maxBytes: number): Promise<SourceFile> {
+  try {
+    return await readPresent(path, listed, maxBytes);
+  } catch (error) {
+    // Deleted or renamed since the listing (editors save by renaming): accounted for, not fatal.
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    return { ...listed, size: listed.size ?? 0, modified: listed.modified ?? new Date(0), gone: true };
+  }
+}
+
+async function readPresent(path: string, listed: ListedFile, maxBytes: number): Promise<SourceFile> {
   const file =
     listed.size !== undefined && listed.modified !== undefined
       ? { ...listed, size: listed.size, modified: listed.modified }

@@ -91,6 +91,8 @@ export function s3Source(location: S3Location, options: S3SourceOptions): Briefi
           const bytes = (await response.Body?.transformToByteArray()) ?? new Uint8Array();
           return { ...file, modified: response.LastModified ?? file.modified, size: bytes.length, bytes };
         } catch (error) {
+          // Deleted or renamed since the listing: accounted for, not fatal.
+          if ((error as { name?: string }).name === 'NoSuchKey') return { ...file, gone: true };
           throw s3Error(error, `s3://${location.bucket}/${key}`, 'read');
         }
       }),

@@ -19,6 +19,8 @@ export interface SourceFile extends ListedFile {
   size: number;
   /** The content; absent when the file is over the size limit and was deliberately not read. */
   bytes?: Uint8Array;
+  /** Listed, but deleted or renamed before it could be read (an editor saving during a build). */
+  gone?: true;
 }
 
 /**

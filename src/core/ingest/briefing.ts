@@ -52,6 +52,7 @@ export function readBriefing(file: SourceFile, options: ReadOptions): BriefingRe
   if (!format) {
     return skip(`not a briefing file type (${extensionOf(baseName)}): use .txt, .md or .json`);
   }
+  if (file.gone) return skip('deleted or renamed while the build was reading: build again to include it');
   if (file.size > options.maxBytes || !file.bytes) {
     return skip(
       `too large (${formatBytes(file.size)}; the limit is ${formatBytes(options.maxBytes)}): split or trim it`,

@@ -245,6 +245,8 @@ async function readIssueFileOf(
   );
   if (entry) {
     for await (const file of files.read([entry])) {
+      // Deleted since the listing: this build runs as without one (the next one reads it again).
+      if (file.gone) break;
       const read = readIssueFile(path, file.bytes);
       read.file.warnings.push(...unread.map((other) => other.warning));
       return { path, ...read };
